@@ -1,0 +1,45 @@
+# The Makefile is the interface: demo, demo-data, test, lint, fmt.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_CASES ?= 50000
+export DEMO_CASES
+
+.PHONY: demo demo-data serve test test-pg lint fmt messages clean-db
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(VENV)/.installed node_modules/.installed
+	$(PY) manage.py compilemessages -v 0 --ignore=.venv --ignore=node_modules
+
+demo: setup demo-data
+	@echo "Serving at http://127.0.0.1:8000 (Ctrl-C stops it)"
+	$(PY) manage.py run_huey --workers 1 & trap 'kill %1' EXIT; \
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+demo-data: setup
+	$(PY) manage.py migrate -v 0
+	$(PY) manage.py load_demo --cases $(DEMO_CASES)
+
+test: setup
+	$(PY) manage.py makemigrations --check --dry-run -v 0
+	$(PY) -m pytest
+
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+fmt: setup
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: setup
+	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=node_modules --no-location

@@ -1,0 +1,70 @@
+from datetime import date
+
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+
+from .models import CalendarDay, Case, Category, RoutingRule, TimelineEntry
+from .worktime import years_missing_calendar
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "parent", "accept_limit", "accept_unit", "handle_limit", "handle_unit", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    list_display = ["category", "region", "department", "level"]
+    list_filter = ["level", "department"]
+    raw_id_fields = ["region"]
+    search_fields = ["category__name", "region__name", "department__name"]
+
+
+class TimelineInline(admin.TabularInline):
+    model = TimelineEntry
+    extra = 0
+    can_delete = False
+    fields = ["at", "actor", "action", "from_status", "to_status", "level", "department", "note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    """Read-only: cases move only through the workflow, so that every step is on the timeline."""
+
+    list_display = ["code", "category", "status", "level", "department", "grid", "reported_at"]
+    list_filter = ["status", "level", "kind", "source"]
+    search_fields = ["code"]
+    inlines = [TimelineInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(admin.ModelAdmin):
+    list_display = ["date", "is_workday", "name"]
+    list_filter = ["is_workday"]
+    date_hierarchy = "date"
+
+    def changelist_view(self, request, extra_context=None):
+        this_year = date.today().year
+        for year in years_missing_calendar([this_year, this_year + 1]):
+            self.message_user(
+                request,
+                _("No public holidays are kept for %(year)s: deadlines that year count weekends only. Add the State Council's holiday notice here.")
+                % {"year": year},
+                level=messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)

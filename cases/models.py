@@ -1,0 +1,374 @@
+"""Cases (案件) and what defines their loop: categories, routing rules, the timeline, the calendar."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from staff.models import Department
+from territory.models import Level, Region
+
+CENTRE_LEVELS = [
+    (Level.COUNTY.value, Level.COUNTY.label),
+    (Level.TOWN.value, Level.TOWN.label),
+    (Level.VILLAGE.value, Level.VILLAGE.label),
+]
+
+
+class Kind(models.TextChoices):
+    EVENT = "event", _("Event (事件)")
+    COMPONENT = "component", _("Component (部件)")
+    GOVERNANCE = "governance", _("Social governance")
+
+
+class DeadlineUnit(models.TextChoices):
+    WORKING_HOURS = "hours", _("working hours")
+    WORKING_DAYS = "days", _("working days")
+
+
+class Category(models.Model):
+    """A class of problem with its codes, deadlines and default routing; editable data."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    accept_limit = models.PositiveIntegerField(_("time to accept"), default=2)
+    accept_unit = models.CharField(
+        _("unit"), max_length=6, choices=DeadlineUnit.choices, default=DeadlineUnit.WORKING_HOURS
+    )
+    handle_limit = models.PositiveIntegerField(_("time to handle"), default=3)
+    handle_unit = models.CharField(
+        _("unit"), max_length=6, choices=DeadlineUnit.choices, default=DeadlineUnit.WORKING_DAYS
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def lineage(self) -> list["Category"]:
+        """This category and its ancestors, most specific first."""
+        chain, node = [], self
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return chain
+
+
+class RoutingRule(models.Model):
+    """归口: cases of a category in a region subtree go to a department, handled at a level."""
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="routing_rules"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.CASCADE, related_name="routing_rules"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT
+    )
+    level = models.CharField(_("handling level"), max_length=10, choices=CENTRE_LEVELS)
+
+    class Meta:
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "region"], name="one_rule_per_category_region"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} @ {self.region} → {self.department}"
+
+
+class Status(models.TextChoices):
+    REPORTED = "reported", _("Awaiting acceptance")
+    REJECTED = "rejected", _("Not accepted")
+    ACCEPTED = "accepted", _("Awaiting dispatch")
+    DISPATCHED = "dispatched", _("Dispatched")
+    HANDLING = "handling", _("Being handled")
+    EXTENSION_REQUESTED = "extension", _("Extension requested")
+    SUSPENDED = "suspended", _("Suspended")
+    FED_BACK = "fed_back", _("Awaiting verification")
+    VERIFIED = "verified", _("Awaiting closure")
+    CLOSED = "closed", _("Closed")
+    EVALUATED = "evaluated", _("Evaluated")
+
+
+OPEN_STATUSES = [
+    Status.REPORTED,
+    Status.ACCEPTED,
+    Status.DISPATCHED,
+    Status.HANDLING,
+    Status.EXTENSION_REQUESTED,
+    Status.FED_BACK,
+    Status.VERIFIED,
+]
+
+
+class Source(models.TextChoices):
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    RESIDENT = "resident", _("Resident")
+    HOTLINE = "hotline", _("12345 hotline")
+    WINDOW = "window", _("Service window")
+    API = "api", _("API")
+
+
+class Priority(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    URGENT = "urgent", _("Urgent")
+
+
+class CaseQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, now=None):
+        """Open cases past the deadline that applies to their current step."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(status=Status.REPORTED, accept_deadline__lt=now)
+            | Q(
+                status__in=[Status.DISPATCHED, Status.HANDLING, Status.EXTENSION_REQUESTED],
+                handle_deadline__lt=now,
+            )
+        )
+
+    def for_list(self):
+        return self.select_related("category", "grid", "department")
+
+
+class Case(models.Model):
+    """One report that someone owns until it is closed and evaluated (一案一码)."""
+
+    county_code = models.CharField(_("county code"), max_length=12, default=settings.COUNTY_CODE)
+    code = models.CharField(_("case number"), max_length=20)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
+    description = models.TextField(_("description"), max_length=2000)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    lon = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+    # The grid and its village and town, kept on the case so every scope filter is one indexed column.
+    grid = models.ForeignKey(
+        Region, verbose_name=_("grid"), on_delete=models.PROTECT, related_name="+"
+    )
+    village = models.ForeignKey(
+        Region, verbose_name=_("village"), on_delete=models.PROTECT, related_name="+"
+    )
+    town = models.ForeignKey(
+        Region, verbose_name=_("town"), on_delete=models.PROTECT, related_name="+"
+    )
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reported_cases",
+    )
+    reporter_name = models.CharField(_("reporter name"), max_length=40, blank=True)
+    reporter_phone = models.CharField(_("reporter phone"), max_length=20, blank=True)
+    priority = models.CharField(
+        _("priority"), max_length=8, choices=Priority.choices, default=Priority.NORMAL
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.REPORTED
+    )
+    level = models.CharField(_("current level"), max_length=10, choices=CENTRE_LEVELS)
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("department"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assignee"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_cases",
+    )
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    accept_deadline = models.DateTimeField(_("accept by"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    handle_deadline = models.DateTimeField(_("handle by"), null=True, blank=True)
+    fed_back_at = models.DateTimeField(_("fed back at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    supervised_at = models.DateTimeField(_("under supervision since"), null=True, blank=True)
+    requested_extension_hours = models.PositiveIntegerField(
+        _("extension requested (working hours)"), null=True, blank=True
+    )
+    rework_count = models.PositiveSmallIntegerField(_("rework count"), default=0)
+    rating = models.PositiveSmallIntegerField(_("evaluation"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-reported_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county_code", "code"], name="case_code_unique_in_county"
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="case_rating_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["dispatched", "handling", "extension", "fed_back"])
+                | Q(department__isnull=False),
+                name="case_department_required_once_dispatched",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["county_code", "status", "reported_at"], name="case_county_status"
+            ),
+            models.Index(fields=["town", "level", "status"], name="case_town_queue"),
+            models.Index(fields=["village", "level", "status"], name="case_village_queue"),
+            models.Index(fields=["grid", "status"], name="case_grid_status"),
+            models.Index(fields=["department", "status"], name="case_department_status"),
+            models.Index(fields=["status", "handle_deadline"], name="case_handle_deadline"),
+            models.Index(fields=["status", "accept_deadline"], name="case_accept_deadline"),
+            models.Index(fields=["reported_at"], name="case_reported_at"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def current_deadline(self):
+        if self.status == Status.REPORTED:
+            return self.accept_deadline
+        if self.status in (Status.DISPATCHED, Status.HANDLING, Status.EXTENSION_REQUESTED):
+            return self.handle_deadline
+        return None
+
+    def is_overdue(self, now=None) -> bool:
+        deadline = self.current_deadline()
+        return deadline is not None and deadline < (now or timezone.now())
+
+
+def case_photo_path(photo: "CasePhoto", filename: str) -> str:
+    return f"cases/{photo.case.county_code}/{photo.case.code}/{filename}"
+
+
+class CasePhoto(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
+    image = models.ImageField(_("photo"), upload_to=case_photo_path)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    stage = models.CharField(
+        _("stage"), max_length=12, choices=Status.choices, default=Status.REPORTED
+    )
+
+    class Meta:
+        verbose_name = _("photo")
+        verbose_name_plural = _("photos")
+
+    def __str__(self) -> str:
+        return self.image.name
+
+
+class TimelineEntry(models.Model):
+    """One step of a case, appended and never edited (a database trigger refuses UPDATE/DELETE)."""
+
+    county_code = models.CharField(max_length=12, default=settings.COUNTY_CODE)
+    case = models.ForeignKey(
+        Case, on_delete=models.DO_NOTHING, related_name="timeline", db_constraint=True
+    )
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=24)
+    from_status = models.CharField(_("from"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=12, choices=Status.choices)
+    level = models.CharField(_("level"), max_length=10, choices=CENTRE_LEVELS)
+    department = models.ForeignKey(
+        Department, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("timeline entry")
+        verbose_name_plural = _("timeline entries")
+        ordering = ["at", "id"]
+        indexes = [
+            models.Index(fields=["case", "at"], name="timeline_case_at"),
+            models.Index(fields=["action", "at"], name="timeline_action_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("timeline entries are append-only")
+        super().save(*args, **kwargs)
+
+
+class CaseCodeCounter(models.Model):
+    """The last serial handed out per county and day, for case numbers a resident can quote."""
+
+    county_code = models.CharField(max_length=12)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county_code", "day"], name="one_counter_per_county_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_code} {self.day} {self.last}"
+
+
+class CalendarDay(models.Model):
+    """An exception to the Monday–Friday week: a public holiday on a weekday or a make-up workday (调休)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("is a working day"))
+    name = models.CharField(_("name"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar exception")
+        verbose_name_plural = _("working calendar")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.name}"

@@ -1,0 +1,11 @@
+"""Background work for cases, run by the huey consumer (`manage.py run_huey`)."""
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task
+
+from .services import supervise_overdue
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def flag_overdue_cases() -> int:
+    return supervise_overdue()

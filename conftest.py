@@ -1,0 +1,183 @@
+"""A small county for tests: 2 towns × 2 villages × 2 square grids, and one named user per role.
+
+       107.0      107.1      107.2      107.3      107.4
+33.2   +----------+----------+----------+----------+
+       | G 001001 | G 001002 | G 002001 | G 002002 |   north villages
+33.1   +----------+----------+----------+----------+
+       | G 001101 | G 001102 | G 002101 | G 002102 |   south villages
+33.0   +----------+----------+----------+----------+
+         town 610722001 (west)    town 610722002 (east)
+"""
+
+import pytest
+
+from cases.models import Category, Kind, RoutingRule
+from staff.models import Department, Role, User
+from territory.models import Region
+from territory.services import import_divisions, import_grids, set_boundary
+
+TOWNS = {"610722001": ("西镇", 107.0), "610722002": ("东镇", 107.2)}
+VILLAGES = {"001": ("北村", 33.1), "101": ("南村", 33.0)}
+
+
+def square(west: float, south: float, size: float = 0.1) -> dict:
+    ring = [
+        [west, south],
+        [west + size, south],
+        [west + size, south + size],
+        [west, south + size],
+        [west, south],
+    ]
+    return {"type": "Polygon", "coordinates": [[[round(x, 6), round(y, 6)] for x, y in ring]]}
+
+
+def small_county_csv() -> str:
+    lines = ["code,name,level,parent_code", "610722,城固县,county,6107"]
+    for town_code, (town_name, _west) in TOWNS.items():
+        lines.append(f"{town_code},{town_name},town,610722")
+        for serial, (village_name, _south) in VILLAGES.items():
+            lines.append(f"{town_code}{serial},{town_name}{village_name},village,{town_code}")
+    return "\n".join(lines) + "\n"
+
+
+def small_county_grids() -> dict:
+    features = []
+    for town_code, (town_name, west) in TOWNS.items():
+        for serial, (village_name, south) in VILLAGES.items():
+            village_code = f"{town_code}{serial}"
+            for number in (1, 2):
+                features.append(
+                    {
+                        "type": "Feature",
+                        "properties": {
+                            "code": f"{village_code}00{number}",
+                            "name": f"{town_name}{village_name}第{number}网格",
+                            "village_code": village_code,
+                            "households": 400,
+                            "synthetic": True,
+                        },
+                        "geometry": square(west + 0.1 * (number - 1), south),
+                    }
+                )
+    return {"type": "FeatureCollection", "features": features}
+
+
+@pytest.fixture
+def county(db):
+    import_divisions(small_county_csv())
+    outline = [[107.0, 33.0], [107.4, 33.0], [107.4, 33.2], [107.0, 33.2], [107.0, 33.0]]
+    set_boundary("610722", {"type": "Polygon", "coordinates": [outline]})
+    import_grids(small_county_grids())
+    return Region.objects.get(code="610722")
+
+
+def region(code: str) -> Region:
+    return Region.objects.get(code=code)
+
+
+@pytest.fixture
+def departments(county):
+    west = region("610722001")
+    return {
+        "urban": Department.objects.create(code="cgj", name="城管局", region=county),
+        "housing": Department.objects.create(code="zjj", name="住建局", region=county),
+        "justice_west": Department.objects.create(
+            code="sfs-610722001", name="西镇司法所", region=west
+        ),
+        "justice_east": Department.objects.create(
+            code="sfs-610722002", name="东镇司法所", region=region("610722002")
+        ),
+    }
+
+
+@pytest.fixture
+def categories(county, departments):
+    """Rubbish goes to 城管 county-wide; disputes to each town's justice office at village level."""
+    city = Category.objects.create(code="E01", name="市容环境", kind=Kind.EVENT)
+    rubbish = Category.objects.create(
+        code="E0101",
+        name="暴露垃圾",
+        kind=Kind.EVENT,
+        parent=city,
+        accept_limit=1,
+        accept_unit="hours",
+        handle_limit=4,
+        handle_unit="hours",
+    )
+    disputes = Category.objects.create(code="G01", name="矛盾纠纷", kind=Kind.GOVERNANCE)
+    neighbours = Category.objects.create(
+        code="G0101",
+        name="邻里纠纷",
+        kind=Kind.GOVERNANCE,
+        parent=disputes,
+        handle_limit=10,
+        handle_unit="days",
+    )
+    advice = Category.objects.create(code="G05", name="政策咨询", kind=Kind.GOVERNANCE)
+    policy = Category.objects.create(
+        code="G0501", name="政策咨询", kind=Kind.GOVERNANCE, parent=advice
+    )
+    RoutingRule.objects.create(
+        category=city, region=county, department=departments["urban"], level="town"
+    )
+    for town, office in (("610722001", "justice_west"), ("610722002", "justice_east")):
+        RoutingRule.objects.create(
+            category=disputes, region=region(town), department=departments[office], level="village"
+        )
+    return {
+        "rubbish": rubbish,
+        "neighbours": neighbours,
+        "policy": policy,
+        "city": city,
+        "disputes": disputes,
+    }
+
+
+PASSWORD = "wangge-test-pass"
+
+
+def make_user(username: str, role: str, *, region_code: str | None = None, department=None) -> User:
+    user = User(
+        username=username,
+        full_name=username,
+        role=role,
+        region=Region.objects.get(code=region_code) if region_code else None,
+        department=department,
+    )
+    user.set_password(PASSWORD)
+    user.full_clean()
+    user.save()
+    return user
+
+
+@pytest.fixture
+def people(categories, departments):
+    """One named person per role, as in the demo: tests read like stories."""
+    return {
+        "grid_worker": make_user("grid_worker", Role.GRID_WORKER, region_code="610722001001001"),
+        "other_grid_worker": make_user(
+            "other_grid_worker", Role.GRID_WORKER, region_code="610722001001002"
+        ),
+        "informant": make_user("informant", Role.INFORMANT, region_code="610722001001001"),
+        "village_operator": make_user(
+            "village_operator", Role.OPERATOR, region_code="610722001001"
+        ),
+        "town_operator": make_user("town_operator", Role.OPERATOR, region_code="610722001"),
+        "other_town_operator": make_user(
+            "other_town_operator", Role.OPERATOR, region_code="610722002"
+        ),
+        "county_operator": make_user("county_operator", Role.OPERATOR, region_code="610722"),
+        "urban_handler": make_user("urban_handler", Role.HANDLER, department=departments["urban"]),
+        "housing_handler": make_user(
+            "housing_handler", Role.HANDLER, department=departments["housing"]
+        ),
+        "justice_handler": make_user(
+            "justice_handler", Role.HANDLER, department=departments["justice_west"]
+        ),
+        "leader": make_user("leader", Role.LEADER, region_code="610722"),
+        "admin": make_user("admin", Role.ADMIN),
+    }
+
+
+# A point in grid 610722001001001 (west town, north village, first grid).
+IN_FIRST_GRID = (107.05, 33.15)

@@ -1,0 +1,92 @@
+"""Point → grid, in memory: an STRtree over the grid polygons, shared by everything in a process.
+
+The index is rebuilt when the grids in the database change (their count or last update moves).
+"""
+
+import json
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from django.db.models import Count, Max
+from django.utils.translation import gettext as _
+
+from .models import Level, Region
+
+
+class PointOutsideCounty(ValueError):
+    """The point is in no grid: outside the county, or not a real coordinate."""
+
+
+@dataclass(frozen=True)
+class GridHit:
+    grid_id: int
+    code: str
+
+
+class GridIndex:
+    """Grids sorted by code; where a point lies on a shared edge, the lowest code wins, always."""
+
+    def __init__(self, grids: Sequence[tuple[int, str, shapely.Geometry]]):
+        ordered = sorted(grids, key=lambda grid: grid[1])
+        self.ids = np.array([grid[0] for grid in ordered], dtype=np.int64)
+        self.codes = [grid[1] for grid in ordered]
+        self.polygons = np.array([grid[2] for grid in ordered], dtype=object)
+        shapely.prepare(self.polygons)
+        self.tree = shapely.STRtree(self.polygons)
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def locate(self, lon: float, lat: float) -> GridHit:
+        """The grid that holds the point, or PointOutsideCounty."""
+        position = int(self.locate_many(np.array([lon]), np.array([lat]))[0])
+        if position < 0:
+            raise PointOutsideCounty(
+                _("The point (%(lon)s, %(lat)s) is outside every grid of the county.")
+                % {"lon": lon, "lat": lat}
+            )
+        return GridHit(grid_id=int(self.ids[position]), code=self.codes[position])
+
+    def locate_many(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+        """Positions into `ids`/`codes` for many points in one vectorised call; -1 where outside."""
+        points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+        point_index, grid_position = self.tree.query(points, predicate="intersects")
+        result = np.full(len(points), len(self.codes), dtype=np.int64)
+        np.minimum.at(result, point_index, grid_position)
+        result[result == len(self.codes)] = -1
+        return result
+
+
+_lock = threading.Lock()
+_cached: tuple[tuple, GridIndex] | None = None
+
+
+def _grid_stamp() -> tuple:
+    stamp = Region.objects.grids().aggregate(count=Count("id"), last=Max("updated_at"))
+    return (stamp["count"], stamp["last"])
+
+
+def build_grid_index() -> GridIndex:
+    rows = Region.objects.grids().exclude(boundary="").values_list("id", "code", "boundary")
+    return GridIndex(
+        [(grid_id, code, shapely.geometry.shape(json.loads(text))) for grid_id, code, text in rows]
+    )
+
+
+def get_grid_index() -> GridIndex:
+    """The process's index, rebuilt if the grids changed since it was built."""
+    global _cached
+    stamp = _grid_stamp()
+    with _lock:
+        if _cached is None or _cached[0] != stamp:
+            _cached = (stamp, build_grid_index())
+        return _cached[1]
+
+
+def locate_grid(lon: float, lat: float) -> Region:
+    """The grid Region holding a WGS-84 point; PointOutsideCounty if none."""
+    hit = get_grid_index().locate(lon, lat)
+    return Region.objects.get(pk=hit.grid_id, level=Level.GRID)

@@ -1,0 +1,100 @@
+"""The territory tree: county → town (镇/街道) → village/community (村/社区) → grid (网格)."""
+
+import json
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    COUNTY = "county", _("County")
+    TOWN = "town", _("Town / sub-district")
+    VILLAGE = "village", _("Village / community")
+    GRID = "grid", _("Grid")
+
+
+LEVEL_ORDER = [Level.COUNTY, Level.TOWN, Level.VILLAGE, Level.GRID]
+
+
+def level_above(level: str) -> str | None:
+    index = LEVEL_ORDER.index(level)
+    return LEVEL_ORDER[index - 1] if index > 0 else None
+
+
+def level_below(level: str) -> str | None:
+    index = LEVEL_ORDER.index(level)
+    return LEVEL_ORDER[index + 1] if index + 1 < len(LEVEL_ORDER) else None
+
+
+class CodeScheme(models.TextChoices):
+    STATISTICS = "stats", _("Statistics bureau division code")
+    CIVIL_AFFAIRS = "civil", _("Civil-affairs place-name code")
+    SYNTHETIC = "synthetic", _("Synthetic (village code + serial)")
+
+
+class RegionQuerySet(models.QuerySet):
+    def subtree(self, region: "Region") -> "RegionQuerySet":
+        """The region and everything under it (one indexed prefix match on the path)."""
+        return self.filter(path__startswith=region.path)
+
+    def grids(self) -> "RegionQuerySet":
+        return self.filter(level=Level.GRID)
+
+
+class Region(models.Model):
+    code = models.CharField(_("code"), max_length=24, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    # Codes of every ancestor and itself, "/"-terminated: a subtree is one prefix match.
+    path = models.CharField(_("path"), max_length=200, unique=True)
+    code_scheme = models.CharField(
+        _("code scheme"), max_length=10, choices=CodeScheme.choices, default=CodeScheme.STATISTICS
+    )
+    # GeoJSON geometry (Polygon or MultiPolygon) in WGS-84, stored as text: no GIS database needed.
+    boundary = models.TextField(_("boundary (GeoJSON)"), blank=True)
+    centroid_lon = models.FloatField(_("centroid longitude"), null=True, blank=True)
+    centroid_lat = models.FloatField(_("centroid latitude"), null=True, blank=True)
+    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    synthetic = models.BooleanField(
+        _("synthetic"), default=False, help_text=_("Generated, not surveyed: boundary is made up.")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
+
+    objects = RegionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["path"]
+        indexes = [models.Index(fields=["level", "path"], name="region_level_path")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level="county") | models.Q(parent__isnull=False),
+                name="region_parent_required_below_county",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def depth(self) -> int:
+        return LEVEL_ORDER.index(self.level)
+
+    @property
+    def boundary_geojson(self) -> dict | None:
+        return json.loads(self.boundary) if self.boundary else None
+
+    def ancestor_codes(self) -> list[str]:
+        return [code for code in self.path.split("/") if code]
+
+    def contains(self, other: "Region") -> bool:
+        return other.path.startswith(self.path)

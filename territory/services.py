@@ -1,0 +1,358 @@
+"""Actions that change the territory: imports of divisions (CSV) and grids (GeoJSON), boundaries.
+
+Every import validates the whole input first and writes nothing if any row is wrong, so that a
+county never ends up with half a tree. A re-run updates the rows it finds instead of duplicating.
+"""
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import shapely
+from django.db import transaction
+from django.utils.translation import gettext as _
+from shapely.geometry import mapping, shape
+
+from .models import LEVEL_ORDER, CodeScheme, Level, Region
+
+DIVISION_COLUMNS = ["code", "name", "level", "parent_code"]
+DIVISION_LEVELS = {Level.COUNTY, Level.TOWN, Level.VILLAGE}
+
+
+@dataclass(frozen=True)
+class RowError:
+    """What is wrong with one row: where (line or feature number), which field, and why."""
+
+    where: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}, {self.field}: {self.message}"
+
+
+class TerritoryImportError(Exception):
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("\n".join(str(error) for error in errors))
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    codes: list[str] = field(default_factory=list)
+
+
+def _line(number: int) -> str:
+    return _("line %(number)s") % {"number": number}
+
+
+def _feature(number: int) -> str:
+    return _("feature %(number)s") % {"number": number}
+
+
+def _centroid(geometry: shapely.Geometry) -> tuple[float, float]:
+    point = geometry.centroid
+    if not geometry.contains(point):  # a crescent-shaped village: label it inside
+        point = geometry.point_on_surface()
+    return round(point.x, 6), round(point.y, 6)
+
+
+# --- divisions ---------------------------------------------------------------------------------
+
+
+def read_divisions_csv(text: str) -> list[dict]:
+    """Rows of a divisions CSV with their line numbers; a wrong header is an error of its own."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = reader.fieldnames or []
+    missing = [column for column in DIVISION_COLUMNS if column not in header]
+    if missing:
+        raise TerritoryImportError(
+            [
+                RowError(
+                    _line(1),
+                    ", ".join(missing),
+                    _("missing column(s); the header must be: %(columns)s")
+                    % {"columns": ",".join(DIVISION_COLUMNS)},
+                )
+            ]
+        )
+    return [
+        {"line": reader.line_num, **{key: (row.get(key) or "").strip() for key in DIVISION_COLUMNS}}
+        for row in reader
+    ]
+
+
+def validate_divisions(rows: list[dict]) -> list[RowError]:
+    errors: list[RowError] = []
+    in_file = {row["code"]: row for row in rows if row["code"]}
+    in_database = dict(Region.objects.values_list("code", "level"))
+    seen: set[str] = set()
+    for row in rows:
+        where, code, level, parent_code = row["line"], row["code"], row["level"], row["parent_code"]
+        where = _line(where)
+        if not code.isdigit() or not 6 <= len(code) <= 12:
+            errors.append(
+                RowError(
+                    where, "code", _("must be 6 to 12 digits, got “%(value)s”") % {"value": code}
+                )
+            )
+        elif code in seen:
+            errors.append(
+                RowError(
+                    where, "code", _("“%(value)s” appears twice in the file") % {"value": code}
+                )
+            )
+        seen.add(code)
+        if not row["name"]:
+            errors.append(RowError(where, "name", _("is empty")))
+        elif len(row["name"]) > 100:
+            errors.append(RowError(where, "name", _("is longer than 100 characters")))
+        if level not in DIVISION_LEVELS:
+            errors.append(
+                RowError(
+                    where,
+                    "level",
+                    _("must be county, town or village, got “%(value)s”") % {"value": level},
+                )
+            )
+            continue
+        if level == Level.COUNTY:
+            continue
+        parent_level = (
+            in_file[parent_code]["level"]
+            if parent_code in in_file
+            else in_database.get(parent_code)
+        )
+        if not parent_code:
+            errors.append(
+                RowError(where, "parent_code", _("is empty; only the county has no parent"))
+            )
+        elif parent_level is None:
+            errors.append(
+                RowError(
+                    where,
+                    "parent_code",
+                    _("“%(value)s” is neither in the file nor in the database")
+                    % {"value": parent_code},
+                )
+            )
+        elif LEVEL_ORDER.index(parent_level) != LEVEL_ORDER.index(level) - 1:
+            errors.append(
+                RowError(
+                    where,
+                    "parent_code",
+                    _("a %(level)s must sit under a %(expected)s, but “%(value)s” is a %(actual)s")
+                    % {
+                        "level": level,
+                        "expected": LEVEL_ORDER[LEVEL_ORDER.index(level) - 1],
+                        "value": parent_code,
+                        "actual": parent_level,
+                    },
+                )
+            )
+        elif not code.startswith(parent_code):
+            errors.append(
+                RowError(
+                    where,
+                    "code",
+                    _("“%(code)s” does not start with its parent's code “%(parent)s”")
+                    % {"code": code, "parent": parent_code},
+                )
+            )
+    return errors
+
+
+@transaction.atomic
+def import_divisions(text: str) -> ImportSummary:
+    """Create or update the county, towns and villages of a divisions CSV (all or nothing)."""
+    rows = read_divisions_csv(text)
+    errors = validate_divisions(rows)
+    if errors:
+        raise TerritoryImportError(errors)
+    summary = ImportSummary()
+    by_code: dict[str, Region] = {}
+    for row in sorted(rows, key=lambda row: LEVEL_ORDER.index(row["level"])):
+        parent = None
+        if row["level"] != Level.COUNTY:
+            parent = by_code.get(row["parent_code"]) or Region.objects.get(code=row["parent_code"])
+        region, created = Region.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "level": row["level"],
+                "parent": parent,
+                "path": (parent.path if parent else "") + row["code"] + "/",
+                "code_scheme": CodeScheme.STATISTICS,
+            },
+        )
+        by_code[region.code] = region
+        summary.created += created
+        summary.updated += not created
+        summary.codes.append(region.code)
+    return summary
+
+
+# --- boundaries and grids ----------------------------------------------------------------------
+
+
+def set_boundary(code: str, geometry: dict) -> Region:
+    """Give a region its boundary polygon (e.g. the county outline)."""
+    shaped = shape(geometry)
+    region = Region.objects.get(code=code)
+    region.boundary = json.dumps(mapping(shaped), ensure_ascii=False)
+    region.centroid_lon, region.centroid_lat = _centroid(shaped)
+    region.save(update_fields=["boundary", "centroid_lon", "centroid_lat", "updated_at"])
+    return region
+
+
+def _validate_grid_feature(
+    number: int, feature: object, villages: dict[str, Region], seen: set[str]
+):
+    where = _feature(number)
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        return [RowError(where, "type", _("is not a GeoJSON Feature"))], None
+    properties = feature.get("properties") or {}
+    errors: list[RowError] = []
+    code = str(properties.get("code") or "")
+    village_code = str(properties.get("village_code") or "")
+    if village_code not in villages:
+        errors.append(
+            RowError(
+                where,
+                "village_code",
+                _("“%(value)s” is not a village in the database") % {"value": village_code},
+            )
+        )
+    if (
+        not code.isdigit()
+        or len(code) != len(village_code) + 3
+        or not code.startswith(village_code)
+    ):
+        errors.append(
+            RowError(
+                where,
+                "code",
+                _("must be the village code followed by a 3-digit serial, got “%(value)s”")
+                % {"value": code},
+            )
+        )
+    elif code in seen:
+        errors.append(
+            RowError(where, "code", _("“%(value)s” appears twice in the file") % {"value": code})
+        )
+    seen.add(code)
+    if not str(properties.get("name") or "").strip():
+        errors.append(RowError(where, "name", _("is empty")))
+    households = properties.get("households")
+    if households is not None and (not isinstance(households, int) or households < 0):
+        errors.append(RowError(where, "households", _("must be a whole number ≥ 0")))
+    try:
+        geometry = shape(feature.get("geometry"))
+    except (AttributeError, TypeError, ValueError, KeyError, shapely.errors.GEOSException):
+        errors.append(RowError(where, "geometry", _("is missing or not GeoJSON")))
+        return errors, None
+    if geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        errors.append(
+            RowError(
+                where,
+                "geometry",
+                _("must be a Polygon, got %(type)s") % {"type": geometry.geom_type},
+            )
+        )
+    elif geometry.is_empty or geometry.area <= 0:
+        errors.append(RowError(where, "geometry", _("has no area")))
+    elif not geometry.is_valid:
+        errors.append(
+            RowError(
+                where,
+                "geometry",
+                _("is not a valid polygon (%(reason)s)")
+                % {"reason": shapely.is_valid_reason(geometry)},
+            )
+        )
+    return errors, geometry
+
+
+@transaction.atomic
+def import_grids(collection: object) -> ImportSummary:
+    """Create or update grids from a GeoJSON FeatureCollection; villages and towns get the union."""
+    if not isinstance(collection, dict) or not isinstance(collection.get("features"), list):
+        raise TerritoryImportError(
+            [RowError(_("file"), "features", _("is not a GeoJSON FeatureCollection"))]
+        )
+    villages = {region.code: region for region in Region.objects.filter(level=Level.VILLAGE)}
+    errors: list[RowError] = []
+    valid: list[tuple[dict, shapely.Geometry]] = []
+    seen: set[str] = set()
+    for number, feature in enumerate(collection["features"], start=1):
+        feature_errors, geometry = _validate_grid_feature(number, feature, villages, seen)
+        errors.extend(feature_errors)
+        if not feature_errors:
+            valid.append((feature["properties"], geometry))
+    if errors:
+        raise TerritoryImportError(errors)
+
+    summary = ImportSummary()
+    existing = {region.code: region for region in Region.objects.grids()}
+    to_create, to_update = [], []
+    for properties, geometry in valid:
+        village = villages[properties["village_code"]]
+        grid = existing.get(properties["code"]) or Region(code=properties["code"], level=Level.GRID)
+        grid.name = properties["name"].strip()
+        grid.parent = village
+        grid.path = f"{village.path}{grid.code}/"
+        grid.code_scheme = CodeScheme.SYNTHETIC
+        grid.boundary = json.dumps(mapping(geometry), ensure_ascii=False)
+        grid.centroid_lon, grid.centroid_lat = _centroid(geometry)
+        grid.households = properties.get("households")
+        grid.synthetic = bool(properties.get("synthetic", False))
+        (to_update if grid.pk else to_create).append(grid)
+        summary.codes.append(grid.code)
+    Region.objects.bulk_create(to_create, batch_size=500)
+    fields = [
+        "name",
+        "parent",
+        "path",
+        "code_scheme",
+        "boundary",
+        "centroid_lon",
+        "centroid_lat",
+        "households",
+        "synthetic",
+    ]
+    for grid in to_update:  # bulk_update skips auto_now: the grid index watches updated_at
+        grid.save(update_fields=[*fields, "updated_at"])
+    summary.created, summary.updated = len(to_create), len(to_update)
+    touched_villages = {properties["village_code"] for properties, _geometry in valid}
+    refresh_boundaries_from_grids(touched_villages)
+    return summary
+
+
+def refresh_boundaries_from_grids(village_codes: Iterable[str]) -> None:
+    """Villages and their towns take the union of the grids under them as their boundary."""
+    villages = list(
+        Region.objects.filter(code__in=set(village_codes), level=Level.VILLAGE).select_related(
+            "parent"
+        )
+    )
+    towns = {village.parent for village in villages}
+    for region in [*villages, *towns]:
+        boundaries = (
+            Region.objects.grids()
+            .subtree(region)
+            .exclude(boundary="")
+            .values_list("boundary", flat=True)
+        )
+        shapes = [shape(json.loads(text)) for text in boundaries]
+        if not shapes:
+            continue
+        union = shapely.union_all(shapes)
+        region.boundary = json.dumps(
+            mapping(shapely.set_precision(union, 1e-6)), ensure_ascii=False
+        )
+        region.centroid_lon, region.centroid_lat = _centroid(union)
+        region.save(update_fields=["boundary", "centroid_lon", "centroid_lat", "updated_at"])
