@@ -1,5 +1,7 @@
 """Actions on cases. Each is one transaction and appends to the case's timeline."""
 
+import csv
+import io
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -11,14 +13,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from staff.models import Department, Role
+from staff.services import town_department_code
 from territory.grid_index import PointOutsideCounty, locate_grid
+from territory.models import Level, Region
 
 from .models import (
     Case,
     CaseCodeCounter,
     CasePhoto,
     Category,
+    Kind,
     Priority,
+    RoutingRule,
     Source,
     Status,
     TimelineEntry,
@@ -293,3 +299,88 @@ def supervise_overdue(now: datetime | None = None) -> int:
             _append(case, None, "supervise", case.status, at=now)
             flagged += 1
     return flagged
+
+
+# --- reference data ----------------------------------------------------------------------------
+
+CATEGORY_COLUMNS = [
+    "code",
+    "name",
+    "kind",
+    "parent_code",
+    "accept_limit",
+    "accept_unit",
+    "handle_limit",
+    "handle_unit",
+    "department",
+    "level",
+]
+
+
+@transaction.atomic
+def install_categories(text: str) -> list[Category]:
+    """Create or update the category tree with deadlines and its default (county-wide) routing.
+
+    A department code that names a per-town office (派出所 `pcs` …) gives one rule per town.
+    """
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    by_code: dict[str, Category] = {}
+    county = Region.objects.get(level=Level.COUNTY)
+    towns = list(Region.objects.filter(level=Level.TOWN))
+    errors = []
+    for number, row in enumerate(rows, start=2):
+        row = {key: (value or "").strip() for key, value in row.items()}
+        if not row["code"] or not row["name"] or row["kind"] not in Kind.values:
+            errors.append(
+                _("line %(number)s: code, name and a valid kind are required") % {"number": number}
+            )
+            continue
+        if row["parent_code"] and row["parent_code"] not in by_code:
+            errors.append(
+                _("line %(number)s: parent %(parent)s must come before its children")
+                % {"number": number, "parent": row["parent_code"]}
+            )
+            continue
+        defaults = {
+            "name": row["name"],
+            "kind": row["kind"],
+            "parent": by_code.get(row["parent_code"]),
+        }
+        if row["accept_limit"]:
+            defaults |= {
+                "accept_limit": int(row["accept_limit"]),
+                "accept_unit": row["accept_unit"],
+                "handle_limit": int(row["handle_limit"]),
+                "handle_unit": row["handle_unit"],
+            }
+        category, _created = Category.objects.update_or_create(code=row["code"], defaults=defaults)
+        by_code[category.code] = category
+        if not row["department"]:
+            continue
+        if Department.objects.filter(code=row["department"]).exists():
+            targets = [(county, Department.objects.get(code=row["department"]))]
+        else:
+            targets = [
+                (
+                    town,
+                    Department.objects.filter(
+                        code=town_department_code(row["department"], town)
+                    ).first(),
+                )
+                for town in towns
+            ]
+        if any(department is None for _region, department in targets):
+            errors.append(
+                _("line %(number)s: no department %(department)s")
+                % {"number": number, "department": row["department"]}
+            )
+            continue
+        for region, department in targets:
+            RoutingRule.objects.update_or_create(
+                category=category,
+                region=region,
+                defaults={"department": department, "level": row["level"]},
+            )
+    if errors:
+        raise CaseError("\n".join(errors))
+    return list(by_code.values())

@@ -19,7 +19,9 @@ class Department(models.Model):
         Region,
         verbose_name=_("serves region"),
         on_delete=models.PROTECT,
-        help_text=_("The county for county departments, a town for a town's police or justice office."),
+        help_text=_(
+            "The county for county departments, a town for a town's police or justice office."
+        ),
     )
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -102,6 +104,10 @@ class User(AbstractUser):
         if self.role == Role.HANDLER and not self.department_id:
             raise ValidationError({"department": _("A department handler needs a department.")})
         if self.works_a_grid and self.region.level != Level.GRID:
-            raise ValidationError({"region": _("Grid workers and informants are assigned to a grid.")})
+            raise ValidationError(
+                {"region": _("Grid workers and informants are assigned to a grid.")}
+            )
         if self.role == Role.OPERATOR and self.region.level == Level.GRID:
-            raise ValidationError({"region": _("Operators work in a county, town or village centre.")})
+            raise ValidationError(
+                {"region": _("Operators work in a county, town or village centre.")}
+            )

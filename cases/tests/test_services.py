@@ -13,7 +13,12 @@ MONDAY_9AM = datetime(2026, 11, 23, 9, 0, tzinfo=LOCAL)
 def report_rubbish(people, categories, **extra):
     lon, lat = IN_FIRST_GRID
     return report_case(
-        reporter=people["grid_worker"], category=categories["rubbish"], description="路边垃圾堆积", lon=lon, lat=lat, **extra
+        reporter=people["grid_worker"],
+        category=categories["rubbish"],
+        description="路边垃圾堆积",
+        lon=lon,
+        lat=lat,
+        **extra,
     )
 
 
@@ -38,7 +43,13 @@ def test_case_numbers_count_up_within_a_day(people, categories):
 
 def test_a_point_outside_the_county_is_refused_with_a_clear_error(people, categories):
     with pytest.raises(CaseError, match="outside every grid"):
-        report_case(reporter=people["grid_worker"], category=categories["rubbish"], description="x", lon=108.0, lat=34.0)
+        report_case(
+            reporter=people["grid_worker"],
+            category=categories["rubbish"],
+            description="x",
+            lon=108.0,
+            lat=34.0,
+        )
 
 
 def test_the_whole_loop_from_report_to_evaluation(people, categories):
@@ -56,7 +67,9 @@ def test_the_whole_loop_from_report_to_evaluation(people, categories):
         case = take_action(case, people[who], action, **extra)
     assert case.status == Status.EVALUATED
     assert case.rating == 5
-    assert list(case.timeline.values_list("action", flat=True)) == ["report"] + [action for _who, action, _extra in steps]
+    assert list(case.timeline.values_list("action", flat=True)) == ["report"] + [
+        action for _who, action, _extra in steps
+    ]
 
 
 def test_timeline_entries_cannot_be_changed_even_in_sql(people, categories):
@@ -66,9 +79,12 @@ def test_timeline_entries_cannot_be_changed_even_in_sql(people, categories):
     entry = case.timeline.get()
     with pytest.raises(ValueError):
         entry.save()
-    with pytest.raises((IntegrityError, InternalError, OperationalError)), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("UPDATE cases_timelineentry SET note = 'edited' WHERE id = %s", [entry.pk])
+    with (
+        pytest.raises((IntegrityError, InternalError, OperationalError)),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE cases_timelineentry SET note = 'edited' WHERE id = %s", [entry.pk])
     assert TimelineEntry.objects.get(pk=entry.pk).note == ""
 
 

@@ -1,0 +1,376 @@
+"""A year of simulated cases for the demo, walked through the real workflow table.
+
+Each case gets a path of actions (the happy loop, with the side branches at realistic rates),
+timed in working hours from its report; steps that would lie in the future are cut off, so the
+recent cases stay open in every state, as in a real county. Rows are written in bulk: running
+50,000 cases through `take_action` one by one would take many minutes.
+"""
+
+import json
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import numpy as np
+import shapely
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from staff.models import Department, Role, User
+from territory.models import Level, Region
+
+from .models import Case, CaseCodeCounter, Category, Priority, Source, Status, TimelineEntry
+from .selectors import route_for
+from .workflow import BY_ACTION, approving_level
+from .worktime import LOCAL, add_working_hours, limit_in_hours
+
+CATEGORY_WEIGHTS = {
+    "E0101": 10,
+    "E0103": 6,
+    "E0201": 6,
+    "E0501": 7,
+    "E0503": 6,
+    "C0103": 6,
+    "C0101": 4,
+    "C0202": 4,
+    "G0101": 6,
+    "G0201": 4,
+}
+SOURCE_WEIGHTS = {Source.GRID_WORKER: 70, Source.HOTLINE: 18, Source.RESIDENT: 7, Source.WINDOW: 5}
+DESCRIPTIONS = {
+    "E0101": ["路边有一堆生活垃圾无人清理", "垃圾桶旁散落垃圾，有异味"],
+    "E0501": ["商贩占用人行道摆摊", "早市摊位占道，影响通行"],
+    "C0103": ["路灯不亮，夜间通行不便", "路灯杆倾斜"],
+    "G0101": ["邻居因排水问题发生争执", "宅基地边界引起邻里矛盾"],
+}
+
+
+@dataclass
+class Step:
+    """One timeline entry to be: the action and the case's state right after it."""
+
+    action: str
+    at: datetime
+    actor_id: int | None
+    from_status: str
+    to_status: str
+    level: str
+    department_id: int | None
+    note: str = ""
+
+
+def _sample_points(polygon: shapely.Geometry, count: int, rng: np.random.Generator) -> np.ndarray:
+    west, south, east, north = polygon.bounds
+    found: list[np.ndarray] = []
+    while sum(len(chunk) for chunk in found) < count:
+        xs = rng.uniform(west, east, count * 3)
+        ys = rng.uniform(south, north, count * 3)
+        inside = shapely.contains_xy(polygon, xs, ys)
+        found.append(np.column_stack([xs[inside], ys[inside]]))
+    return np.concatenate(found)[:count]
+
+
+def _path(rng: random.Random) -> list[str]:
+    """A sequence of actions, drawn at realistic rates for each side branch."""
+    if rng.random() < 0.04:
+        return ["reject"]
+    path = ["accept", "dispatch"]
+    if rng.random() < 0.03:
+        path += ["return", "dispatch"]
+    path += ["start"]
+    if rng.random() < 0.02:
+        return [*path, "suspend"]
+    if rng.random() < 0.05:
+        path += [
+            "request_extension",
+            rng.choice(["approve_extension", "approve_extension", "refuse_extension"]),
+        ]
+    path += ["feed_back"]
+    if rng.random() < 0.07:
+        path += ["rework", "feed_back"]
+    return [*path, "verify", "close", "evaluate"]
+
+
+class Simulator:
+    def __init__(self, seed: int):
+        self.rng = random.Random(seed)
+        self.np_rng = np.random.default_rng(seed)
+        categories = {
+            category.code: category for category in Category.objects.filter(children__isnull=True)
+        }
+        self.categories = list(categories.values())
+        self.weights = [CATEGORY_WEIGHTS.get(code, 1) for code in categories]
+        self.operators = {
+            user.region_id: user.pk for user in User.objects.filter(role=Role.OPERATOR)
+        }
+        self.handlers = {}
+        for user in User.objects.filter(role=Role.HANDLER).order_by("pk"):
+            self.handlers.setdefault(user.department_id, user.pk)
+        self.grid_workers = {}
+        for user in User.objects.filter(role=Role.GRID_WORKER).order_by("pk"):
+            self.grid_workers.setdefault(user.region_id, user.pk)
+        self.county = Region.objects.get(level=Level.COUNTY)
+        self.routes: dict[tuple[int, int], tuple] = {}
+        # With no routing rule the town centre dispatches to the town government (属地兜底).
+        self.town_government = {
+            department.region_id: department.pk
+            for department in Department.objects.filter(code__startswith="zf-")
+        }
+
+    def route(self, category: Category, grid: Region):
+        key = (category.pk, grid.parent.parent_id)
+        if key not in self.routes:
+            self.routes[key] = route_for(category, grid)
+        return self.routes[key]
+
+    def centre(self, case: Case, level: str) -> int | None:
+        region_id = {
+            Level.COUNTY: self.county.pk,
+            Level.TOWN: case.town_id,
+            Level.VILLAGE: case.village_id,
+        }[level]
+        return self.operators.get(region_id)
+
+    def later(self, moment: datetime, hours: float) -> datetime:
+        return add_working_hours(moment, max(hours, 0.05))
+
+    def walk(self, case: Case, category: Category, now: datetime) -> list[Step]:
+        """Apply a drawn path to the case until it ends or reaches the present."""
+        rng = self.rng
+        steps = [
+            Step(
+                "report",
+                case.reported_at,
+                case.reporter_id,
+                "",
+                case.status,
+                case.level,
+                case.department_id,
+            )
+        ]
+        moment = case.reported_at
+        accept_hours = limit_in_hours(category.accept_limit, category.accept_unit)
+        handle_hours = limit_in_hours(category.handle_limit, category.handle_unit)
+        path = _path(rng)
+        if case.level != Level.COUNTY and rng.random() < 0.03:
+            path.insert(0, "escalate")
+        for action in path:
+            transition = BY_ACTION[action]
+            assert case.status in transition.sources, (action, case.status)
+            late = rng.random() < 0.06  # about one step in sixteen misses its deadline
+            if action in ("accept", "reject", "escalate"):
+                hours = accept_hours * (rng.uniform(1.0, 2.0) if late else rng.uniform(0.1, 0.9))
+            elif action == "start":
+                hours = handle_hours * rng.uniform(0.02, 0.15)
+            elif action == "feed_back":
+                hours = handle_hours * (rng.uniform(0.9, 1.5) if late else rng.uniform(0.2, 0.8))
+            else:
+                hours = rng.uniform(0.1, 1.5)
+            if rng.random() < 0.005:  # now and then a step lingers for days
+                hours += rng.uniform(7, 120)
+            moment = self.later(moment, hours)
+            if moment > now:
+                break
+            actor = self.actor_for(case, transition)
+            note = ""
+            if transition.note_required:
+                note = {
+                    "reject": "不属于受理范围",
+                    "feed_back": "已处置完毕",
+                    "rework": "现场仍未整改到位",
+                }.get(action, "见附件说明")
+            from_status = case.status
+            self.apply(case, action, moment, category)
+            steps.append(
+                Step(
+                    action,
+                    moment,
+                    actor,
+                    from_status,
+                    case.status,
+                    case.level,
+                    case.department_id,
+                    note,
+                )
+            )
+        missed = self.missed_deadline(case, steps, now)
+        if missed is not None:
+            # 督办 at the deadline, recorded with the state the case was in at that moment.
+            before = [step for step in steps if step.at <= missed][-1]
+            case.supervised_at = missed
+            supervise = Step(
+                "supervise",
+                missed,
+                None,
+                before.to_status,
+                before.to_status,
+                before.level,
+                before.department_id,
+            )
+            steps.insert(steps.index(before) + 1, supervise)
+        return steps
+
+    @staticmethod
+    def missed_deadline(case: Case, steps: list[Step], now: datetime) -> datetime | None:
+        """The first deadline the case missed (to accept, then to handle), if any."""
+        decided = next((step.at for step in steps if step.action in ("accept", "reject")), now)
+        if decided > case.accept_deadline:
+            return case.accept_deadline
+        if case.handle_deadline is not None:
+            handled = case.fed_back_at or (
+                now
+                if case.status in (Status.DISPATCHED, Status.HANDLING, Status.EXTENSION_REQUESTED)
+                else None
+            )
+            if handled is not None and handled > case.handle_deadline:
+                return case.handle_deadline
+        return None
+
+    def actor_for(self, case: Case, transition) -> int | None:
+        if transition.role == Role.HANDLER:
+            return self.handlers.get(case.department_id)
+        if transition.role == Role.GRID_WORKER:
+            return self.grid_workers.get(case.grid_id)
+        level = case.level if transition.scope == "case_level" else approving_level(case.level)
+        return self.centre(case, level)
+
+    def apply(self, case: Case, action: str, moment: datetime, category: Category) -> None:
+        """The same effects as the services, on an unsaved case."""
+        transition = BY_ACTION[action]
+        if action == "accept":
+            case.accepted_at = moment
+        elif action == "escalate":
+            case.level = approving_level(case.level)
+        elif action in ("dispatch", "resume"):
+            if case.department_id is None:
+                case.department_id = case.routed_department_id
+            case.dispatched_at = moment
+            case.handle_deadline = add_working_hours(
+                moment, limit_in_hours(category.handle_limit, category.handle_unit)
+            )
+        elif action == "start":
+            case.assignee_id = self.handlers.get(case.department_id)
+        elif action == "return":
+            case.department_id = case.assignee_id = case.dispatched_at = case.handle_deadline = None
+        elif action == "request_extension":
+            case.requested_extension_hours = 14
+        elif action == "approve_extension":
+            case.handle_deadline = add_working_hours(
+                case.handle_deadline, case.requested_extension_hours
+            )
+            case.requested_extension_hours = None
+        elif action == "refuse_extension":
+            case.requested_extension_hours = None
+        elif action == "feed_back":
+            case.fed_back_at = moment
+        elif action == "rework":
+            case.rework_count += 1
+        elif action == "close":
+            case.closed_at = moment
+        elif action == "evaluate":
+            case.rating = self.rng.choices([5, 4, 3, 2, 1], [60, 25, 9, 4, 2])[0]
+        if transition.target is not None:
+            case.status = transition.target
+
+
+def generate_demo_cases(
+    count: int, seed: int = 2026, now: datetime | None = None, days: int = 365
+) -> int:
+    """Create `count` cases reported over the last `days` days, with their full timelines."""
+    now = now or timezone.now()
+    simulator = Simulator(seed)
+    rng = simulator.rng
+    grids = list(Region.objects.grids().select_related("parent").order_by("code"))
+    weights = np.array([grid.households or 300 for grid in grids], dtype=float)
+    chosen = simulator.np_rng.choice(len(grids), size=count, p=weights / weights.sum())
+    points: dict[int, list] = {}
+    for position in np.unique(chosen):
+        grid = grids[position]
+        polygon = shapely.geometry.shape(json.loads(grid.boundary))
+        points[position] = list(
+            _sample_points(polygon, int((chosen == position).sum()), simulator.np_rng)
+        )
+    start = now - timedelta(days=days)
+    moments = sorted(start + timedelta(seconds=rng.uniform(0, days * 86400)) for _ in range(count))
+    serials: dict = {}
+    cases, timelines = [], []
+    for moment, position in zip(moments, chosen, strict=True):
+        local = moment.astimezone(LOCAL)
+        moment = local.replace(
+            hour=rng.randint(7, 20), minute=rng.randint(0, 59)
+        )  # reports come by day
+        if moment > now:
+            moment = now - timedelta(minutes=rng.randint(1, 600))
+        grid = grids[position]
+        lon, lat = points[position].pop()
+        category = rng.choices(simulator.categories, simulator.weights)[0]
+        route = simulator.route(category, grid)
+        source = rng.choices(list(SOURCE_WEIGHTS), list(SOURCE_WEIGHTS.values()))[0]
+        day = moment.astimezone(LOCAL).date()
+        serials[day] = serials.get(day, 0) + 1
+        reporter_id = simulator.grid_workers.get(grid.pk) if source == Source.GRID_WORKER else None
+        case = Case(
+            county_code=settings.COUNTY_CODE,
+            code=f"{day:%y%m%d}{serials[day]:04d}",
+            kind=category.kind,
+            category=category,
+            description=rng.choice(
+                DESCRIPTIONS.get(category.code, [f"{category.name}问题，请处理"])
+            ),
+            lon=round(float(lon), 6),
+            lat=round(float(lat), 6),
+            grid=grid,
+            village_id=grid.parent_id,
+            town_id=grid.parent.parent_id,
+            source=source,
+            reporter_id=reporter_id,
+            reporter_name=""
+            if source == Source.GRID_WORKER
+            else rng.choice("王李张刘陈杨黄赵") + "先生",
+            reporter_phone=""
+            if source == Source.GRID_WORKER
+            else "100" + str(rng.randint(10**7, 10**8 - 1)),
+            priority=Priority.URGENT if rng.random() < 0.05 else Priority.NORMAL,
+            status=Status.REPORTED,
+            level=route.level,
+            department=route.department,
+            reported_at=moment,
+            accept_deadline=add_working_hours(
+                moment, limit_in_hours(category.accept_limit, category.accept_unit)
+            ),
+        )
+        case.routed_department_id = (
+            route.department.pk if route.department else simulator.town_government.get(case.town_id)
+        )
+        steps = simulator.walk(case, category, now)
+        cases.append(case)
+        timelines.append(steps)
+    with transaction.atomic():
+        Case.objects.bulk_create(cases, batch_size=2000)
+        TimelineEntry.objects.bulk_create(
+            [
+                TimelineEntry(
+                    county_code=case.county_code,
+                    case_id=case.pk,
+                    at=step.at,
+                    actor_id=step.actor_id,
+                    action=step.action,
+                    from_status=step.from_status,
+                    to_status=step.to_status,
+                    level=step.level,
+                    department_id=step.department_id,
+                    note=step.note,
+                )
+                for case, steps in zip(cases, timelines, strict=True)
+                for step in steps
+            ],
+            batch_size=5000,
+        )
+        for day, last in serials.items():
+            counter, _created = CaseCodeCounter.objects.get_or_create(
+                county_code=settings.COUNTY_CODE, day=day
+            )
+            counter.last = max(counter.last, last)
+            counter.save()
+    return len(cases)
