@@ -9,7 +9,17 @@ from .worktime import years_missing_calendar
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "parent", "accept_limit", "accept_unit", "handle_limit", "handle_unit", "is_active"]
+    list_display = [
+        "code",
+        "name",
+        "kind",
+        "parent",
+        "accept_limit",
+        "accept_unit",
+        "handle_limit",
+        "handle_unit",
+        "is_active",
+    ]
     list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]
 
@@ -63,7 +73,9 @@ class CalendarDayAdmin(admin.ModelAdmin):
         for year in years_missing_calendar([this_year, this_year + 1]):
             self.message_user(
                 request,
-                _("No public holidays are kept for %(year)s: deadlines that year count weekends only. Add the State Council's holiday notice here.")
+                _(
+                    "No public holidays are kept for %(year)s: deadlines that year count weekends only. Add the State Council's holiday notice here."
+                )
                 % {"year": year},
                 level=messages.WARNING,
             )

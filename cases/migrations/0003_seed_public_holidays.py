@@ -8,7 +8,6 @@ import datetime
 
 from django.db import migrations
 
-
 CHINESE_NAMES = {
     "New Year's Day": "元旦",
     "Spring Festival": "春节",
@@ -31,13 +30,19 @@ def seed(apps, schema_editor):
             rows.append(CalendarDay(date=day, is_workday=False, name=CHINESE_NAMES.get(name, name)))
     for day, name in chinese_calendar.workdays.items():
         if day.weekday() >= 5:
-            rows.append(CalendarDay(date=day, is_workday=True, name=CHINESE_NAMES.get(name, name) + "调休"))
+            rows.append(
+                CalendarDay(date=day, is_workday=True, name=CHINESE_NAMES.get(name, name) + "调休")
+            )
     existing = set(CalendarDay.objects.values_list("date", flat=True))
-    CalendarDay.objects.bulk_create([row for row in rows if row.date not in existing], batch_size=500)
+    CalendarDay.objects.bulk_create(
+        [row for row in rows if row.date not in existing], batch_size=500
+    )
 
 
 def unseed(apps, schema_editor):
-    apps.get_model("cases", "CalendarDay").objects.filter(date__lt=datetime.date(2100, 1, 1)).delete()
+    apps.get_model("cases", "CalendarDay").objects.filter(
+        date__lt=datetime.date(2100, 1, 1)
+    ).delete()
 
 
 class Migration(migrations.Migration):
