@@ -83,10 +83,10 @@ def _scope_q(user, scope: Scope) -> Q | None:
 
 
 def cases_awaiting(user) -> QuerySet[Case]:
-    """The user's queue: cases on which the workflow gives them an action now (read off TRANSITIONS)."""
+    """The user's queue: cases on which the workflow expects their next main-line step (read off TRANSITIONS)."""
     clauses = []
     for transition in TRANSITIONS:
-        if transition.role != user.role:
+        if transition.role != user.role or transition.side_branch:
             continue
         scope = _scope_q(user, transition.scope)
         if scope is None:

@@ -35,6 +35,8 @@ class Transition:
     scope: Scope
     note_required: bool = False
     case_levels: tuple[str, ...] | None = None  # only for cases at these levels
+    # A side branch (上报, 回退, 挂账 …) can be taken but does not by itself put a case in a queue.
+    side_branch: bool = False
 
 
 S = Status
@@ -50,6 +52,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Role.OPERATOR,
         Scope.CASE_LEVEL,
         note_required=True,
+        side_branch=True,
     ),
     Transition(
         "escalate",
@@ -60,6 +63,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Scope.CASE_LEVEL,
         note_required=True,
         case_levels=(Level.VILLAGE, Level.TOWN),
+        side_branch=True,
     ),
     Transition(
         "dispatch",
@@ -85,6 +89,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Role.HANDLER,
         Scope.CASE_DEPARTMENT,
         note_required=True,
+        side_branch=True,
     ),
     Transition(
         "feed_back",
@@ -103,6 +108,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Role.HANDLER,
         Scope.CASE_DEPARTMENT,
         note_required=True,
+        side_branch=True,
     ),
     Transition(
         "approve_extension",
@@ -120,6 +126,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Role.OPERATOR,
         Scope.LEVEL_ABOVE,
         note_required=True,
+        side_branch=True,
     ),
     Transition(
         "suspend",
@@ -129,6 +136,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Role.OPERATOR,
         Scope.CASE_LEVEL,
         note_required=True,
+        side_branch=True,
     ),
     Transition(
         "resume",
@@ -154,6 +162,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         Role.GRID_WORKER,
         Scope.CASE_GRID,
         note_required=True,
+        side_branch=True,
     ),
     Transition(
         "close", _("Close (结案)"), (S.VERIFIED,), S.CLOSED, Role.OPERATOR, Scope.CASE_LEVEL
