@@ -35,7 +35,8 @@ def _load_calendar() -> dict[date, bool]:
 
 
 @receiver([post_save, post_delete], sender=CalendarDay)
-def _forget_calendar(**kwargs) -> None:
+def forget_calendar(**kwargs) -> None:
+    """Read the calendar afresh on next use (after an edit, or a test's rollback)."""
     global _exceptions
     _exceptions = None
 
