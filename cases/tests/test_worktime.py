@@ -9,6 +9,7 @@ from cases.worktime import (
     LOCAL,
     add_working_hours,
     deadline_after,
+    forget_calendar,
     is_workday,
     working_hours_between,
     years_missing_calendar,
