@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEMO_CASES ?= 50000
 export DEMO_CASES
 
-.PHONY: demo demo-data serve test test-pg lint fmt messages clean-db
+.PHONY: setup demo demo-data test lint fmt messages
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,15 +14,16 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 node_modules/.installed: package.json
-	npm install --no-audit --no-fund --loglevel=error
+	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 setup: $(VENV)/.installed node_modules/.installed
+	@command -v msgfmt >/dev/null || { echo "gettext is missing: install it (apt-get install gettext) for the Chinese UI"; exit 1; }
 	$(PY) manage.py compilemessages -v 0 --ignore=.venv --ignore=node_modules
 
 demo: setup demo-data
 	@echo "Serving at http://127.0.0.1:8000 (Ctrl-C stops it)"
-	$(PY) manage.py run_huey --workers 1 & trap 'kill %1' EXIT; \
+	$(PY) manage.py run_huey --workers 1 & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 demo-data: setup
