@@ -7,6 +7,7 @@ county never ends up with half a tree. A re-run updates the rows it finds instea
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -94,7 +95,7 @@ def validate_divisions(rows: list[dict]) -> list[RowError]:
     for row in rows:
         where, code, level, parent_code = row["line"], row["code"], row["level"], row["parent_code"]
         where = _line(where)
-        if not code.isdigit() or not 6 <= len(code) <= 12:
+        if not re.fullmatch(r"[0-9]{6,12}", code):  # ASCII only: Excel's full-width digits too
             errors.append(
                 RowError(
                     where, "code", _("must be 6 to 12 digits, got “%(value)s”") % {"value": code}
@@ -140,6 +141,8 @@ def validate_divisions(rows: list[dict]) -> list[RowError]:
                     % {"value": parent_code},
                 )
             )
+        elif parent_level not in DIVISION_LEVELS:
+            pass  # the parent's own row already carries the error about its level
         elif LEVEL_ORDER.index(parent_level) != LEVEL_ORDER.index(level) - 1:
             errors.append(
                 RowError(
@@ -209,16 +212,31 @@ def set_boundary(code: str, geometry: dict) -> Region:
     return region
 
 
+@dataclass(frozen=True)
+class GridRow:
+    """One grid feature, validated and normalised (codes as text, whatever the file had)."""
+
+    code: str
+    village_code: str
+    name: str
+    households: int | None
+    synthetic: bool
+    geometry: shapely.Geometry
+
+
 def _validate_grid_feature(
     number: int, feature: object, villages: dict[str, Region], seen: set[str]
-):
+) -> tuple[list[RowError], GridRow | None]:
     where = _feature(number)
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         return [RowError(where, "type", _("is not a GeoJSON Feature"))], None
     properties = feature.get("properties") or {}
+    if not isinstance(properties, dict):
+        return [RowError(where, "properties", _("is not an object"))], None
     errors: list[RowError] = []
-    code = str(properties.get("code") or "")
-    village_code = str(properties.get("village_code") or "")
+    code = str(properties.get("code") or "").strip()
+    village_code = str(properties.get("village_code") or "").strip()
+    name = str(properties.get("name") or "").strip()
     if village_code not in villages:
         errors.append(
             RowError(
@@ -227,11 +245,7 @@ def _validate_grid_feature(
                 _("“%(value)s” is not a village in the database") % {"value": village_code},
             )
         )
-    if (
-        not code.isdigit()
-        or len(code) != len(village_code) + 3
-        or not code.startswith(village_code)
-    ):
+    if not re.fullmatch(re.escape(village_code) + r"[0-9]{3}", code):
         errors.append(
             RowError(
                 where,
@@ -245,14 +259,16 @@ def _validate_grid_feature(
             RowError(where, "code", _("“%(value)s” appears twice in the file") % {"value": code})
         )
     seen.add(code)
-    if not str(properties.get("name") or "").strip():
+    if not name:
         errors.append(RowError(where, "name", _("is empty")))
     households = properties.get("households")
-    if households is not None and (not isinstance(households, int) or households < 0):
+    if households is not None and (
+        isinstance(households, bool) or not isinstance(households, int) or households < 0
+    ):
         errors.append(RowError(where, "households", _("must be a whole number ≥ 0")))
     try:
         geometry = shape(feature.get("geometry"))
-    except (AttributeError, TypeError, ValueError, KeyError, shapely.errors.GEOSException):
+    except (AttributeError, TypeError, ValueError, KeyError, shapely.errors.ShapelyError):
         errors.append(RowError(where, "geometry", _("is missing or not GeoJSON")))
         return errors, None
     if geometry.geom_type not in ("Polygon", "MultiPolygon"):
@@ -263,9 +279,9 @@ def _validate_grid_feature(
                 _("must be a Polygon, got %(type)s") % {"type": geometry.geom_type},
             )
         )
-    elif geometry.is_empty or geometry.area <= 0:
+    elif geometry.is_empty:
         errors.append(RowError(where, "geometry", _("has no area")))
-    elif not geometry.is_valid:
+    elif not geometry.is_valid:  # before the area: a symmetric bow-tie has area 0
         errors.append(
             RowError(
                 where,
@@ -274,42 +290,51 @@ def _validate_grid_feature(
                 % {"reason": shapely.is_valid_reason(geometry)},
             )
         )
-    return errors, geometry
+    elif geometry.area <= 0:
+        errors.append(RowError(where, "geometry", _("has no area")))
+    if errors:
+        return errors, None
+    synthetic = bool(properties.get("synthetic", False))
+    return [], GridRow(code, village_code, name, households, synthetic, geometry)
 
 
 @transaction.atomic
 def import_grids(collection: object) -> ImportSummary:
     """Create or update grids from a GeoJSON FeatureCollection; villages and towns get the union."""
-    if not isinstance(collection, dict) or not isinstance(collection.get("features"), list):
+    if (
+        not isinstance(collection, dict)
+        or collection.get("type") != "FeatureCollection"
+        or not isinstance(collection.get("features"), list)
+    ):
         raise TerritoryImportError(
             [RowError(_("file"), "features", _("is not a GeoJSON FeatureCollection"))]
         )
     villages = {region.code: region for region in Region.objects.filter(level=Level.VILLAGE)}
     errors: list[RowError] = []
-    valid: list[tuple[dict, shapely.Geometry]] = []
+    valid: list[GridRow] = []
     seen: set[str] = set()
     for number, feature in enumerate(collection["features"], start=1):
-        feature_errors, geometry = _validate_grid_feature(number, feature, villages, seen)
+        feature_errors, row = _validate_grid_feature(number, feature, villages, seen)
         errors.extend(feature_errors)
-        if not feature_errors:
-            valid.append((feature["properties"], geometry))
+        if row is not None:
+            valid.append(row)
     if errors:
         raise TerritoryImportError(errors)
 
     summary = ImportSummary()
     existing = {region.code: region for region in Region.objects.grids()}
     to_create, to_update = [], []
-    for properties, geometry in valid:
-        village = villages[properties["village_code"]]
-        grid = existing.get(properties["code"]) or Region(code=properties["code"], level=Level.GRID)
-        grid.name = properties["name"].strip()
+    for row in valid:
+        village = villages[row.village_code]
+        grid = existing.get(row.code) or Region(code=row.code, level=Level.GRID)
+        grid.name = row.name
         grid.parent = village
         grid.path = f"{village.path}{grid.code}/"
         grid.code_scheme = CodeScheme.SYNTHETIC
-        grid.boundary = json.dumps(mapping(geometry), ensure_ascii=False)
-        grid.centroid_lon, grid.centroid_lat = _centroid(geometry)
-        grid.households = properties.get("households")
-        grid.synthetic = bool(properties.get("synthetic", False))
+        grid.boundary = json.dumps(mapping(row.geometry), ensure_ascii=False)
+        grid.centroid_lon, grid.centroid_lat = _centroid(row.geometry)
+        grid.households = row.households
+        grid.synthetic = row.synthetic
         (to_update if grid.pk else to_create).append(grid)
         summary.codes.append(grid.code)
     Region.objects.bulk_create(to_create, batch_size=500)
@@ -327,8 +352,7 @@ def import_grids(collection: object) -> ImportSummary:
     for grid in to_update:  # bulk_update skips auto_now: the grid index watches updated_at
         grid.save(update_fields=[*fields, "updated_at"])
     summary.created, summary.updated = len(to_create), len(to_update)
-    touched_villages = {properties["village_code"] for properties, _geometry in valid}
-    refresh_boundaries_from_grids(touched_villages)
+    refresh_boundaries_from_grids({row.village_code for row in valid})
     return summary
 
 
