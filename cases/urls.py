@@ -1,4 +1,11 @@
 from django.urls import path
 
+from . import views
+
 app_name = "cases"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.inbox, name="inbox"),
+    path("report/", views.report, name="report"),
+    path("<str:code>/", views.case_detail, name="detail"),
+    path("<str:code>/act/<str:action>/", views.case_act, name="act"),
+]

@@ -1,4 +1,9 @@
 from django.urls import path
 
+from . import views
+
 app_name = "territory"
-urlpatterns: list = []
+urlpatterns = [
+    path("grids.json", views.grid_map, name="grid_map"),
+    path("locate/", views.locate, name="locate"),
+]

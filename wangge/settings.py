@@ -105,7 +105,8 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = VAR_DIR / "static"  # filled by collectstatic for production
+STATIC_ROOT.mkdir(exist_ok=True)
 # Front-end libraries come from npm (package.json) and are served by the app itself: no CDN.
 STATICFILES_DIRS = [
     ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),

@@ -5,36 +5,100 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=24, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('level', models.CharField(choices=[('county', 'County'), ('town', 'Town / sub-district'), ('village', 'Village / community'), ('grid', 'Grid')], db_index=True, max_length=10, verbose_name='level')),
-                ('path', models.CharField(max_length=200, unique=True, verbose_name='path')),
-                ('code_scheme', models.CharField(choices=[('stats', 'Statistics bureau division code'), ('civil', 'Civil-affairs place-name code'), ('synthetic', 'Synthetic (village code + serial)')], default='stats', max_length=10, verbose_name='code scheme')),
-                ('boundary', models.TextField(blank=True, verbose_name='boundary (GeoJSON)')),
-                ('centroid_lon', models.FloatField(blank=True, null=True, verbose_name='centroid longitude')),
-                ('centroid_lat', models.FloatField(blank=True, null=True, verbose_name='centroid latitude')),
-                ('households', models.PositiveIntegerField(blank=True, null=True, verbose_name='households')),
-                ('synthetic', models.BooleanField(default=False, help_text='Generated, not surveyed: boundary is made up.', verbose_name='synthetic')),
-                ('updated_at', models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='territory.region', verbose_name='parent')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=24, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[
+                            ("county", "County"),
+                            ("town", "Town / sub-district"),
+                            ("village", "Village / community"),
+                            ("grid", "Grid"),
+                        ],
+                        db_index=True,
+                        max_length=10,
+                        verbose_name="level",
+                    ),
+                ),
+                ("path", models.CharField(max_length=200, unique=True, verbose_name="path")),
+                (
+                    "code_scheme",
+                    models.CharField(
+                        choices=[
+                            ("stats", "Statistics bureau division code"),
+                            ("civil", "Civil-affairs place-name code"),
+                            ("synthetic", "Synthetic (village code + serial)"),
+                        ],
+                        default="stats",
+                        max_length=10,
+                        verbose_name="code scheme",
+                    ),
+                ),
+                ("boundary", models.TextField(blank=True, verbose_name="boundary (GeoJSON)")),
+                (
+                    "centroid_lon",
+                    models.FloatField(blank=True, null=True, verbose_name="centroid longitude"),
+                ),
+                (
+                    "centroid_lat",
+                    models.FloatField(blank=True, null=True, verbose_name="centroid latitude"),
+                ),
+                (
+                    "households",
+                    models.PositiveIntegerField(blank=True, null=True, verbose_name="households"),
+                ),
+                (
+                    "synthetic",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Generated, not surveyed: boundary is made up.",
+                        verbose_name="synthetic",
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, db_index=True, verbose_name="updated at"),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="territory.region",
+                        verbose_name="parent",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['path'],
-                'indexes': [models.Index(fields=['level', 'path'], name='region_level_path')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('level', 'county'), ('parent__isnull', False), _connector='OR'), name='region_parent_required_below_county')],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["path"],
+                "indexes": [models.Index(fields=["level", "path"], name="region_level_path")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("level", "county"), ("parent__isnull", False), _connector="OR"
+                        ),
+                        name="region_parent_required_below_county",
+                    )
+                ],
             },
         ),
     ]

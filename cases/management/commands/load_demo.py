@@ -20,7 +20,9 @@ class Command(BaseCommand):
     help = "Load the 城固县 demo: territory, departments, categories, routing, staff and a year of cases."
 
     def add_arguments(self, parser):
-        parser.add_argument("--cases", type=int, default=50_000, help="how many simulated cases (default 50,000)")
+        parser.add_argument(
+            "--cases", type=int, default=50_000, help="how many simulated cases (default 50,000)"
+        )
 
     def handle(self, *args, cases: int, **options):
         started = time.monotonic()

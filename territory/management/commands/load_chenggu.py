@@ -17,6 +17,8 @@ class Command(BaseCommand):
         call_command("import_divisions", DATA / "divisions.csv", stdout=self.stdout)
         outline = json.loads((DATA / "county.geojson").read_text(encoding="utf-8"))
         set_boundary("610722", outline["features"][0]["geometry"])
-        grids = synthesize_grids(DATA / "county.geojson", DATA / "divisions.csv", DATA / "seats.csv")
+        grids = synthesize_grids(
+            DATA / "county.geojson", DATA / "divisions.csv", DATA / "seats.csv"
+        )
         summary = import_grids(grids)
         self.stdout.write(f"grids: {summary.created} created, {summary.updated} updated")

@@ -1,0 +1,433 @@
+"""The case pages walked over HTTP as the real roles would use them."""
+
+import gzip
+import io
+import json
+from datetime import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from PIL import Image
+
+from cases.masking import mask_name, mask_phone
+from cases.models import Case, CasePhoto, Source, Status
+from cases.services import report_case
+from cases.worktime import LOCAL
+from conftest import IN_FIRST_GRID, PASSWORD
+
+INBOX = "/cases/"
+REPORT = "/cases/report/"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+def png(name: str = "photo.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (16, 12), (180, 40, 40)).save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def log_in(client, user):
+    client.logout()
+    client.force_login(user)
+    return client
+
+
+def inbox_codes(client, **params) -> list[str]:
+    response = client.get(INBOX, params)
+    assert response.status_code == 200
+    return [case.code for case in response.context["page"].object_list]
+
+
+def act(client, case: Case, action: str, **data):
+    return client.post(f"/cases/{case.code}/act/{action}/", data)
+
+
+def offered_actions(client, case: Case) -> list[str]:
+    response = client.get(f"/cases/{case.code}/")
+    assert response.status_code == 200
+    return [form.transition.action for form in response.context["action_forms"]]
+
+
+def report_rubbish(people, categories, **extra) -> Case:
+    lon, lat = IN_FIRST_GRID
+    return report_case(
+        reporter=people["grid_worker"],
+        category=categories["rubbish"],
+        description="路边垃圾堆积",
+        lon=lon,
+        lat=lat,
+        **extra,
+    )
+
+
+def test_one_case_from_report_to_evaluation_through_the_pages(
+    client, people, categories, departments, media_root
+):
+    lon, lat = IN_FIRST_GRID
+    # The grid worker logs in through the real login form and reports with a photo.
+    response = client.post("/login/", {"username": "grid_worker", "password": PASSWORD})
+    assert response.status_code == 302 and response.url == INBOX
+    assert client.get(REPORT).status_code == 200
+    response = client.post(
+        REPORT,
+        {
+            "category": categories["rubbish"].pk,
+            "description": "村口垃圾堆积，已有异味",
+            "address": "北村村口",
+            "priority": "normal",
+            "lon": lon,
+            "lat": lat,
+            "photos": [png("rubbish.png")],
+        },
+    )
+    case = Case.objects.get()
+    assert response.status_code == 302 and response.url == f"/cases/{case.code}/"
+    page = client.get(response.url)
+    assert case.code in page.content.decode()
+    assert [str(message) for message in page.context["messages"]][0].count(case.code) == 1
+    assert case.grid.code == "610722001001001"
+    assert case.source == Source.GRID_WORKER
+    assert case.reporter == people["grid_worker"]
+    assert case.status == Status.REPORTED
+    photo = CasePhoto.objects.get(case=case)
+    assert photo.stage == Status.REPORTED
+    assert (media_root / photo.image.name).is_file()
+    # Nothing waits for the grid worker yet; the town's operator has it, the other town's not.
+    assert case.code not in inbox_codes(client)
+    assert case.code in inbox_codes(client, tab="all")
+    assert offered_actions(client, case) == []
+    log_in(client, people["other_town_operator"])
+    assert case.code not in inbox_codes(client)
+    log_in(client, people["urban_handler"])
+    assert case.code not in inbox_codes(client)
+
+    log_in(client, people["town_operator"])
+    assert inbox_codes(client) == [case.code]
+    assert offered_actions(client, case) == ["accept", "reject", "escalate"]
+    assert act(client, case, "accept").status_code == 302
+    assert offered_actions(client, case) == ["escalate", "dispatch"]
+    response = act(client, case, "dispatch", department=departments["urban"].pk, note="请清运")
+    assert response.status_code == 302 and response.url == f"/cases/{case.code}/"
+
+    log_in(client, people["urban_handler"])
+    assert inbox_codes(client) == [case.code]
+    assert act(client, case, "start").status_code == 302
+    response = client.post(
+        f"/cases/{case.code}/act/feed_back/", {"note": "已清运完毕", "photos": [png("done.png")]}
+    )
+    assert response.status_code == 302
+    assert case.code not in inbox_codes(client)
+
+    log_in(client, people["grid_worker"])
+    assert inbox_codes(client) == [case.code]
+    assert offered_actions(client, case) == ["verify", "rework"]
+    assert act(client, case, "verify").status_code == 302
+
+    log_in(client, people["town_operator"])
+    assert act(client, case, "close").status_code == 302
+    assert act(client, case, "evaluate", rating="5", note="处理及时").status_code == 302
+    assert inbox_codes(client) == []
+
+    case.refresh_from_db()
+    assert case.status == Status.EVALUATED
+    assert case.rating == 5
+    assert case.department == departments["urban"]
+    assert case.assignee == people["urban_handler"]
+    assert list(case.timeline.values_list("action", flat=True)) == [
+        "report",
+        "accept",
+        "dispatch",
+        "start",
+        "feed_back",
+        "verify",
+        "close",
+        "evaluate",
+    ]
+    assert list(case.photos.order_by("pk").values_list("stage", flat=True)) == [
+        Status.REPORTED,
+        Status.FED_BACK,
+    ]
+    page = client.get(f"/cases/{case.code}/").content.decode()
+    assert "已清运完毕" in page and "处理及时" in page
+    assert page.count('class="timeline__entry"') == 8
+
+
+def test_the_operator_who_reports_by_phone_sees_the_reporter_masked(client, people, categories):
+    lon, lat = IN_FIRST_GRID
+    log_in(client, people["town_operator"])
+    response = client.post(
+        REPORT,
+        {
+            "category": categories["neighbours"].pk,
+            "description": "邻居噪音纠纷",
+            "priority": "urgent",
+            "lon": lon,
+            "lat": lat,
+            "source": "hotline",
+            "reporter_name": "张三",
+            "reporter_phone": "13812345678",
+        },
+    )
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert (case.source, case.reporter_phone) == (Source.HOTLINE, "13812345678")
+    page = client.get(response.url).content.decode()
+    assert "138****5678" in page and "张*" in page
+    assert "13812345678" not in page and "张三" not in page
+
+
+def test_the_report_form_refuses_a_point_outside_the_county(client, people, categories):
+    log_in(client, people["grid_worker"])
+    response = client.post(
+        REPORT,
+        {
+            "category": categories["rubbish"].pk,
+            "description": "x",
+            "priority": "normal",
+            "lon": "108.0",
+            "lat": "34.0",
+        },
+    )
+    assert response.status_code == 400
+    assert "outside every grid of the county" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+def test_the_report_form_asks_for_a_place_and_a_leaf_category(client, people, categories):
+    log_in(client, people["grid_worker"])
+    page = client.get(REPORT).content.decode()
+    assert '<optgroup label="市容环境 · ' in page
+    response = client.post(
+        REPORT, {"category": categories["city"].pk, "description": "x", "priority": "normal"}
+    )
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"category", "lon"}
+    assert not Case.objects.exists()
+
+
+def test_the_report_form_refuses_a_file_that_is_not_an_image(client, people, categories):
+    lon, lat = IN_FIRST_GRID
+    log_in(client, people["grid_worker"])
+    fake = SimpleUploadedFile("x.png", b"not an image", content_type="image/png")
+    response = client.post(
+        REPORT,
+        {
+            "category": categories["rubbish"].pk,
+            "description": "x",
+            "priority": "normal",
+            "lon": lon,
+            "lat": lat,
+            "photos": [fake],
+        },
+    )
+    assert response.status_code == 400
+    assert "photos" in response.context["form"].errors
+    assert not Case.objects.exists()
+
+
+def test_only_reporting_roles_get_the_report_form(client, people):
+    for who in ("urban_handler", "leader"):
+        log_in(client, people[who])
+        assert client.get(REPORT).status_code == 403
+        assert f'href="{REPORT}"' not in client.get(INBOX).content.decode()
+    log_in(client, people["informant"])
+    assert client.get(REPORT).status_code == 200
+
+
+def test_another_towns_case_page_is_404(client, people, categories):
+    case = report_rubbish(people, categories)
+    log_in(client, people["other_town_operator"])
+    assert client.get(f"/cases/{case.code}/").status_code == 404
+    assert act(client, case, "accept").status_code == 404
+    case.refresh_from_db()
+    assert case.status == Status.REPORTED
+
+
+def test_an_action_the_user_may_not_take_is_refused_and_changes_nothing(client, people, categories):
+    case = report_rubbish(people, categories)
+    log_in(client, people["grid_worker"])
+    response = act(client, case, "accept")
+    assert response.status_code == 400
+    assert "You cannot" in response.content.decode()
+    log_in(client, people["urban_handler"])  # sees the case (its department), cannot start yet
+    assert act(client, case, "start").status_code == 400
+    case.refresh_from_db()
+    assert case.status == Status.REPORTED
+    assert case.accepted_at is None
+    assert list(case.timeline.values_list("action", flat=True)) == ["report"]
+
+
+def test_an_unknown_action_is_404(client, people, categories):
+    case = report_rubbish(people, categories)
+    log_in(client, people["town_operator"])
+    assert act(client, case, "delete").status_code == 404
+    assert client.get(f"/cases/{case.code}/act/accept/").status_code == 405
+
+
+def test_a_note_required_action_without_a_note_is_refused(client, people, categories):
+    case = report_rubbish(people, categories)
+    log_in(client, people["town_operator"])
+    response = act(client, case, "reject", note="  ")
+    assert response.status_code == 400
+    assert "Give a reason or description" in response.content.decode()
+    case.refresh_from_db()
+    assert case.status == Status.REPORTED
+    assert case.timeline.count() == 1
+    assert act(client, case, "reject", note="重复上报").status_code == 302
+    case.refresh_from_db()
+    assert case.status == Status.REJECTED
+
+
+def test_a_department_handler_who_returns_a_case_lands_in_the_inbox(
+    client, people, categories, departments
+):
+    case = report_rubbish(people, categories)
+    log_in(client, people["town_operator"])
+    act(client, case, "accept")
+    act(client, case, "dispatch", department=departments["urban"].pk)
+    log_in(client, people["urban_handler"])
+    response = act(client, case, "return", note="不属于本部门")
+    assert response.status_code == 302 and response.url == INBOX
+    case.refresh_from_db()
+    assert (case.status, case.department) == (Status.ACCEPTED, None)
+
+
+def test_dispatch_to_a_department_that_does_not_serve_the_place_is_refused(
+    client, people, categories, departments
+):
+    case = report_rubbish(people, categories)
+    log_in(client, people["town_operator"])
+    act(client, case, "accept")
+    response = act(client, case, "dispatch", department=departments["justice_east"].pk)
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.status == Status.ACCEPTED
+
+
+def test_the_htmx_inbox_request_gets_only_the_table(client, people, categories):
+    case = report_rubbish(people, categories)
+    log_in(client, people["town_operator"])
+    full = client.get(INBOX)
+    assert "<html" in full.content.decode()
+    response = client.get(INBOX, {"status": "reported"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.lstrip().startswith('<section id="case-table"')
+    assert "<html" not in body and "<form" not in body
+    assert case.code in body
+    assert "HX-Request" in response["Vary"] and "HX-Request" in full["Vary"]
+
+
+def test_inbox_filters(client, people, categories):
+    late = report_rubbish(people, categories, now=datetime(2026, 1, 5, 9, 0, tzinfo=LOCAL))
+    lon, lat = 107.25, 33.05  # the east town
+    fresh = report_case(
+        reporter=people["county_operator"],
+        category=categories["neighbours"],
+        description="纠纷",
+        lon=lon,
+        lat=lat,
+        source="hotline",
+    )
+    log_in(client, people["county_operator"])
+    assert set(inbox_codes(client, tab="all")) == {late.code, fresh.code}
+    assert inbox_codes(client, tab="all", overdue="on") == [late.code]
+    assert inbox_codes(client, tab="all", category=categories["neighbours"].pk) == [fresh.code]
+    assert inbox_codes(client, tab="all", grid="610722002") == [fresh.code]
+    assert inbox_codes(client, tab="all", grid="北村第1") == [late.code]
+    assert inbox_codes(client, tab="all", status="accepted") == []
+    page = client.get(INBOX, {"tab": "all", "overdue": "on"}).content.decode()
+    assert "badge--overdue" in page
+
+
+def test_leaders_see_all_they_may_see_and_no_queue(client, people, categories):
+    case = report_rubbish(people, categories)
+    log_in(client, people["leader"])
+    response = client.get(INBOX)
+    assert response.context["tab"] == "all"
+    assert [row.code for row in response.context["page"].object_list] == [case.code]
+    assert "Awaiting me" not in response.content.decode()
+    assert offered_actions(client, case) == []
+
+
+def test_the_inbox_lists_without_a_query_per_case(
+    client, people, categories, django_assert_max_num_queries
+):
+    for _ in range(5):
+        report_rubbish(people, categories)
+    log_in(client, people["town_operator"])
+    client.get(INBOX)  # warm the session and the user
+    with django_assert_max_num_queries(8):
+        assert len(inbox_codes(client)) == 5
+
+
+def test_the_language_switch_shows_english(client, people):
+    log_in(client, people["grid_worker"])
+    chinese = client.get(INBOX).content.decode()
+    assert '<html lang="zh-hans">' in chinese
+    assert "Log out" not in chinese
+    response = client.post("/i18n/setlang/", {"language": "en", "next": INBOX})
+    assert response.status_code == 302
+    english = client.get(INBOX).content.decode()
+    assert '<html lang="en">' in english
+    assert "Log out" in english and "Awaiting me" in english
+
+
+def test_the_grid_map_is_geojson_cached_and_gzipped(client, people):
+    log_in(client, people["grid_worker"])
+    response = client.get("/territory/grids.json", headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert "max-age=3600" in response["Cache-Control"]
+    assert response["Content-Encoding"] == "gzip"
+    collection = json.loads(gzip.decompress(response.content))
+    levels = [feature["properties"]["level"] for feature in collection["features"]]
+    assert levels.count("county") == 1 and levels.count("grid") == 8
+    first = next(f for f in collection["features"] if f["properties"]["code"] == "610722001001001")
+    assert first["properties"]["name"] == "西镇北村第1网格"
+    assert first["geometry"]["type"] == "Polygon"
+
+
+def test_locate_names_the_grid_or_says_why_not(client, people):
+    log_in(client, people["grid_worker"])
+    lon, lat = IN_FIRST_GRID
+    hit = client.get("/territory/locate/", {"lon": lon, "lat": lat})
+    assert hit.status_code == 200
+    assert "西镇北村第1网格" in hit.content.decode() and "610722001001001" in hit.content.decode()
+    outside = client.get("/territory/locate/", {"lon": 108, "lat": 34})
+    assert outside.status_code == 200 and "outside the county" in outside.content.decode()
+    for bad in ({"lon": "abc", "lat": "33"}, {"lon": "nan", "lat": "33"}, {"lat": "33"}):
+        response = client.get("/territory/locate/", bad)
+        assert response.status_code == 400
+        assert "must be numbers" in response.content.decode()
+
+
+def test_pages_need_a_login(client, people, categories):
+    case = report_rubbish(people, categories)
+    for url in (INBOX, REPORT, f"/cases/{case.code}/", "/territory/grids.json"):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith("/login/")
+
+
+@pytest.mark.parametrize(
+    ("phone", "masked"),
+    [
+        ("13812345678", "138****5678"),
+        ("0916-1234567", "091*****4567"),
+        ("12345", "12*45"),
+        ("", ""),
+    ],
+)
+def test_mask_phone(phone, masked):
+    assert mask_phone(phone) == masked
+
+
+@pytest.mark.parametrize(
+    ("name", "masked"), [("张三", "张*"), ("欧阳娜娜", "欧***"), ("张", "*"), ("", "")]
+)
+def test_mask_name(name, masked):
+    assert mask_name(name) == masked
