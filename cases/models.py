@@ -126,6 +126,7 @@ class Source(models.TextChoices):
     HOTLINE = "hotline", _("12345 hotline")
     WINDOW = "window", _("Service window")
     API = "api", _("API")
+    IMPORT = "import", _("Imported history")
 
 
 class Priority(models.TextChoices):

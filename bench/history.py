@@ -1,0 +1,41 @@
+"""Write a CSV of synthetic closed historical cases inside the county, for import benchmarks."""
+
+import csv
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import shapely
+
+from cases.models import Category
+from territory.models import Level, Region
+
+
+def write_history_csv(path: Path, rows: int, seed: int = 1) -> Path:
+    rng = np.random.default_rng(seed)
+    county = shapely.from_geojson(Region.objects.get(level=Level.COUNTY).boundary)
+    west, south, east, north = county.bounds
+    lons, lats = np.empty(0), np.empty(0)
+    while len(lons) < rows:
+        xs, ys = rng.uniform(west, east, rows * 2), rng.uniform(south, north, rows * 2)
+        inside = shapely.contains_xy(county, xs, ys)
+        lons, lats = np.concatenate([lons, xs[inside]]), np.concatenate([lats, ys[inside]])
+    codes = list(Category.objects.filter(children__isnull=True).values_list("code", flat=True))
+    categories = rng.choice(codes, rows)
+    start = datetime(2020, 1, 1, 8, 0)
+    offsets = np.sort(rng.integers(0, 5 * 365 * 86400, rows))
+    durations = rng.integers(3600, 20 * 86400, rows)
+    statuses = rng.choice(["evaluated", "closed", "rejected"], rows, p=[0.8, 0.15, 0.05])
+    ratings = rng.integers(1, 6, rows)
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["code", "reported_at", "category", "description", "lon", "lat", "status", "closed_at", "rating"])
+        for number in range(rows):
+            reported = start + timedelta(seconds=int(offsets[number]))
+            status = statuses[number]
+            closed = "" if status == "rejected" else (reported + timedelta(seconds=int(durations[number]))).isoformat(" ", "minutes")
+            writer.writerow([
+                f"H{number:08d}", reported.isoformat(" ", "minutes"), categories[number], "历史案件", f"{lons[number]:.6f}",
+                f"{lats[number]:.6f}", status, closed, ratings[number] if status == "evaluated" else "",
+            ])  # fmt: skip
+    return path
