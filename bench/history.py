@@ -11,7 +11,7 @@ from cases.models import Category
 from territory.models import Level, Region
 
 
-def write_history_csv(path: Path, rows: int, seed: int = 1) -> Path:
+def write_history_csv(path: Path, rows: int, seed: int = 1, prefix: str = "H") -> Path:
     rng = np.random.default_rng(seed)
     county = shapely.from_geojson(Region.objects.get(level=Level.COUNTY).boundary)
     west, south, east, north = county.bounds
@@ -29,13 +29,31 @@ def write_history_csv(path: Path, rows: int, seed: int = 1) -> Path:
     ratings = rng.integers(1, 6, rows)
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
-        writer.writerow(["code", "reported_at", "category", "description", "lon", "lat", "status", "closed_at", "rating"])
+        writer.writerow(
+            [
+                "code",
+                "reported_at",
+                "category",
+                "description",
+                "lon",
+                "lat",
+                "status",
+                "closed_at",
+                "rating",
+            ]
+        )
         for number in range(rows):
             reported = start + timedelta(seconds=int(offsets[number]))
             status = statuses[number]
-            closed = "" if status == "rejected" else (reported + timedelta(seconds=int(durations[number]))).isoformat(" ", "minutes")
+            closed = (
+                ""
+                if status == "rejected"
+                else (reported + timedelta(seconds=int(durations[number]))).isoformat(
+                    " ", "minutes"
+                )
+            )
             writer.writerow([
-                f"H{number:08d}", reported.isoformat(" ", "minutes"), categories[number], "历史案件", f"{lons[number]:.6f}",
+                f"{prefix}{number:08d}", reported.isoformat(" ", "minutes"), categories[number], "历史案件", f"{lons[number]:.6f}",
                 f"{lats[number]:.6f}", status, closed, ratings[number] if status == "evaluated" else "",
             ])  # fmt: skip
     return path

@@ -33,7 +33,7 @@ class Command(BaseCommand):
         existing = Case.objects.count()
         if existing:
             self.stdout.write(f"cases: {existing} already loaded, none added")
-        else:
+        elif cases > 0:
             self.stdout.write(f"cases: simulating {cases} …")
             generate_demo_cases(cases)
         grid_staff = User.objects.filter(role__in=[Role.GRID_WORKER, Role.INFORMANT]).count()

@@ -1,0 +1,119 @@
+"""`make bench`: run every section, print the table, write docs/performance.md.
+
+BENCH_SCALE=0.05 make bench   # a quick run; full scale (1) takes about a quarter of an hour
+"""
+
+import datetime
+import json
+import os
+import platform
+import subprocess
+import time
+
+from .common import ROOT, fresh_database, run_section, scale
+
+BACKENDS = ("sqlite", "postgresql")
+TARGETS = {
+    "lookup_rate": 1_000_000,  # points/s in batch
+    "lookup_ratio": 3.0,  # within 3× of raw STRtree
+    "intake_p95_8": 50.0,  # ms at 8 clients
+    "import_seconds_per_million": 120.0,
+    "page_p95": 200.0,  # ms at 1M cases
+}
+
+
+def verdict(ok: bool) -> str:
+    return "meets target" if ok else "falls short"
+
+
+def machine() -> str:
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    postgres = subprocess.run(["psql", "--version"], capture_output=True, text=True).stdout.strip()
+    return f"{os.cpu_count()} cores, {memory:.0f} GiB, Python {platform.python_version()}, {postgres}, SQLite (Python's sqlite3)"
+
+
+def report(results: dict) -> str:
+    lookup = results["lookup"]
+    lines = [
+        "# Performance",
+        "",
+        f"Measured by `make bench` on {results['date']} ({machine()}), BENCH_SCALE={scale():g}, in {results['minutes']:.1f} minutes.",
+        "Every figure beside its baseline from the same run. Regenerate with `make bench`; this file is its output.",
+        "",
+        "## Point → grid (1,624 grids)",
+        "",
+        "| path | Wangge's GridIndex | raw shapely STRtree | ratio | target |",
+        "| --- | ---: | ---: | ---: | --- |",
+        f"| batch of {lookup['points']:,} points | {lookup['batch_index_per_s']:,.0f} points/s | {lookup['batch_raw_per_s']:,.0f} points/s | "
+        f"{lookup['batch_ratio']:.2f}× | ≥ 1,000,000/s and ≤ 3×: "
+        f"{verdict(lookup['batch_index_per_s'] >= TARGETS['lookup_rate'] and lookup['batch_ratio'] <= TARGETS['lookup_ratio'])} |",
+        f"| one point | {lookup['single_index_us']:.1f} µs | {lookup['single_raw_us']:.1f} µs | {lookup['single_index_us'] / lookup['single_raw_us']:.2f}× | |",
+        "",
+    ]
+    for backend in BACKENDS:
+        data = results[backend]
+        intake, database = data["intake"], data["database"]
+        rows = database["import"]["rows"]
+        per_million = database["import"]["seconds"] * 1_000_000 / rows
+        lines += [
+            f"## {backend}",
+            "",
+            f"**Report intake** (the report form over HTTP, gunicorn with {intake['workers']} worker processes, "
+            f"{database['pages_large']['cases']:,} cases in the database): {intake['acknowledged']:,} reports acknowledged, "
+            f"{intake['stored']:,} stored.",
+            "",
+            "| clients | requests | failed | requests/s | p50 ms | p95 ms | p99 ms | target |",
+            "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        ]
+        for level in intake["levels"]:
+            target = (
+                verdict(level["p95"] < TARGETS["intake_p95_8"]) if level["clients"] == 8 else ""
+            )
+            lines.append(
+                f"| {level['clients']} | {level['requests']:,} | {level['failed']} | {level['per_s']:.0f} | {level['p50']:.1f} | {level['p95']:.1f} | {level['p99']:.1f} | {target} |"
+            )
+        lines += [
+            "",
+            f"**Bulk import** of {rows:,} historical cases from CSV, with grid assignment: {database['import']['seconds']:.1f} s "
+            f"({rows / database['import']['seconds']:,.0f} rows/s; {per_million:.0f} s per million, target < 120 s: {verdict(per_million < TARGETS['import_seconds_per_million'])}).",
+            "",
+            "**Back-office pages**, p95 in ms through Django's full request path, against the same SQL replayed raw in the same run:",
+            "",
+        ]
+        small, large = database["pages_small"], database["pages_large"]
+        lines += [
+            f"| page | page p95 @ {small['cases']:,} | raw SQL p95 | page p95 @ {large['cases']:,} | raw SQL p95 | queries | target (< 200 ms at the larger size) |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+        ]
+        for name, figures in large.items():
+            if name == "cases":
+                continue
+            before = small[name]
+            lines.append(
+                f"| {name} | {before['page_p95']:.1f} | {before['raw_p95']:.1f} | {figures['page_p95']:.1f} | {figures['raw_p95']:.1f} | {figures['queries']} | {verdict(figures['page_p95'] < TARGETS['page_p95'])} |"
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    started = time.monotonic()
+    results: dict = {"date": datetime.date.today().isoformat()}
+    print("grid lookup …", flush=True)
+    results["lookup"] = run_section("bench.grid_lookup", "sqlite")
+    for backend in BACKENDS:
+        fresh_database(backend)
+        print(f"{backend}: import and pages …", flush=True)
+        database = run_section("bench.database", backend)
+        print(f"{backend}: intake …", flush=True)
+        intake = run_section("bench.intake", backend)
+        results[backend] = {"database": database, "intake": intake}
+    results["minutes"] = (time.monotonic() - started) / 60
+    (ROOT / "var" / "bench" / "results.json").write_text(json.dumps(results, indent=2))
+    text = report(results)
+    (ROOT / "docs" / "performance.md").write_text(text + "\n", encoding="utf-8")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

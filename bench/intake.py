@@ -1,0 +1,184 @@
+"""Report intake over HTTP, served as in production: gunicorn with several worker processes.
+
+Each client logs in as the demo grid worker and posts the real report form (with its CSRF
+token) at random points of the county, one request after the other; latency is measured per
+request from the client's side, so it includes queueing for a free worker and for the database.
+Run after `bench.database` has filled the database (so the indexes are realistically large).
+"""
+
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+
+import numpy as np
+import shapely
+
+from cases.models import Case, Category
+from territory.models import Level, Region
+
+from .common import PYTHON, ROOT, percentiles, scaled
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+PORT = free_port()
+WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+CONCURRENCY = (1, 8, 32)
+
+
+class Client:
+    """One user agent: its cookies and the form token, over plain http.client."""
+
+    def __init__(self):
+        self.cookies: dict[str, str] = {}
+
+    def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, str]:
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        headers = {
+            "Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items()),
+            "Referer": f"http://127.0.0.1:{PORT}/",
+        }
+        encoded = None
+        if body is not None:
+            encoded = urllib.parse.urlencode(body)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        connection.request(method, path, encoded, headers)
+        response = connection.getresponse()
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        text = response.read().decode("utf-8", "replace")
+        connection.close()
+        return response.status, text
+
+    def token(self, path: str) -> str:
+        _status, page = self.request("GET", path)
+        return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+
+    def log_in(self, username: str, password: str) -> None:
+        token = self.token("/login/")
+        status, _page = self.request(
+            "POST",
+            "/login/",
+            {"csrfmiddlewaretoken": token, "username": username, "password": password},
+        )
+        assert status == 302, f"login failed: {status}"
+
+
+def points_in_county(count: int) -> np.ndarray:
+    outline = shapely.from_geojson(Region.objects.get(level=Level.COUNTY).boundary)
+    west, south, east, north = outline.bounds
+    rng = np.random.default_rng(11)
+    xs, ys = rng.uniform(west, east, count * 3), rng.uniform(south, north, count * 3)
+    inside = shapely.contains_xy(outline, xs, ys)
+    return np.column_stack([xs[inside], ys[inside]])[:count]
+
+
+def start_server() -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 30,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+    }
+    server = subprocess.Popen(
+        [PYTHON, "-m", "gunicorn", "wangge.wsgi", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
+        cwd=ROOT, env=env, start_new_session=True,
+    )  # fmt: skip
+    for _ in range(100):
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn exited")
+        try:
+            http.client.HTTPConnection("127.0.0.1", PORT, timeout=1).request("GET", "/login/")
+            return server
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not start")
+
+
+def run_level(clients: int, requests_per_client: int, points: np.ndarray, category_id: int) -> dict:
+    users = [Client() for _ in range(clients)]
+    for user in users:
+        user.log_in("grid_worker", "wangge2026")
+    tokens = [user.token("/cases/report/") for user in users]
+    latencies: list[float] = []
+    failures: list[int] = []
+    lock = threading.Lock()
+
+    def work(number: int) -> None:
+        user, token = users[number], tokens[number]
+        mine, bad = [], []
+        for request in range(requests_per_client):
+            lon, lat = points[(number * requests_per_client + request) % len(points)]
+            form = {
+                "csrfmiddlewaretoken": token,
+                "category": category_id,
+                "description": "压测：路边垃圾",
+                "priority": "normal",
+                "lon": f"{lon:.6f}",
+                "lat": f"{lat:.6f}",
+            }
+            started = time.perf_counter()
+            status, _page = user.request("POST", "/cases/report/", form)
+            mine.append((time.perf_counter() - started) * 1000)
+            if status != 302:
+                bad.append(status)
+        with lock:
+            latencies.extend(mine)
+            failures.extend(bad)
+
+    threads = [threading.Thread(target=work, args=(number,)) for number in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    return {
+        "clients": clients,
+        "requests": len(latencies),
+        "failed": len(failures),
+        "per_s": len(latencies) / elapsed,
+        **percentiles(latencies),
+    }
+
+
+def main() -> dict:
+    points = points_in_county(20_000)
+    category_id = Category.objects.get(code="E0101").pk
+    before = Case.objects.count()
+    server = start_server()
+    try:
+        run_level(WORKERS, 5, points, category_id)  # warm every worker: grid index, connections
+        levels = [
+            run_level(clients, max(5, scaled(1600, 100) // clients), points, category_id)
+            for clients in CONCURRENCY
+        ]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+    acknowledged = sum(level["requests"] - level["failed"] for level in levels) + WORKERS * 5
+    return {
+        "workers": WORKERS,
+        "levels": levels,
+        "acknowledged": acknowledged,
+        "stored": Case.objects.count() - before,
+    }
+
+
+if __name__ == "__main__":
+    json.dump(main(), sys.stdout)
+    print()
