@@ -70,6 +70,20 @@ def test_one_bad_row_means_nothing_is_written_and_every_bad_row_is_named(categor
     assert not Case.objects.exists()
 
 
+def test_import_errors_read_in_chinese_by_default(categories):
+    rows = history(
+        "A1,yesterday,E0101,垃圾,107.05,33.15,closed,2024-03-01 15:00,",
+        "A2,2024-03-01 09:30,E0101,垃圾,107.05,33.15,closed,2024-03-01 15:00,9",
+    )
+    with pytest.raises(CaseImportError) as raised:
+        import_case_history(rows, source_name="bad.csv")
+    assert str(raised.value).splitlines() == [
+        "第2行，reported_at/closed_at：应为日期和时间，格式如2025-03-01 09:30",
+        "第3行，rating：应为1至5或留空",
+    ]
+    assert not Case.objects.exists()
+
+
 def test_a_case_number_already_in_the_database_is_refused(categories):
     import_case_history(
         history("A1,2024-03-01 09:30,E0101,垃圾,107.05,33.15,closed,2024-03-01 15:00,"),

@@ -3,6 +3,7 @@
 import gzip
 import io
 import json
+import re
 from datetime import datetime
 
 import pytest
@@ -51,6 +52,18 @@ def offered_actions(client, case: Case) -> list[str]:
     response = client.get(f"/cases/{case.code}/")
     assert response.status_code == 200
     return [form.transition.action for form in response.context["action_forms"]]
+
+
+def action_buttons(client, case: Case) -> list[str]:
+    """The case page's actions as the user reads them: a folded one by its summary, else its button."""
+    page = client.get(f"/cases/{case.code}/").content.decode()
+    blocks = re.split(r'<(?:div|details) class="action action--', page)[1:]
+    pattern = re.compile(r"<summary>(.*?)</summary>|<button type=\"submit\"[^>]*>(.*?)</button>")
+    labels = []
+    for block in blocks:
+        found = pattern.search(block)
+        labels.append(found.group(1) or found.group(2))
+    return labels
 
 
 def report_rubbish(people, categories, **extra) -> Case:
@@ -109,8 +122,10 @@ def test_one_case_from_report_to_evaluation_through_the_pages(
     log_in(client, people["town_operator"])
     assert inbox_codes(client) == [case.code]
     assert offered_actions(client, case) == ["accept", "reject", "escalate"]
+    assert action_buttons(client, case) == ["立案", "不予立案", "上报上级"]
     assert act(client, case, "accept").status_code == 302
     assert offered_actions(client, case) == ["escalate", "dispatch"]
+    assert action_buttons(client, case) == ["上报上级", "派遣"]
     response = act(client, case, "dispatch", department=departments["urban"].pk, note="请清运")
     assert response.status_code == 302 and response.url == f"/cases/{case.code}/"
 
@@ -194,7 +209,7 @@ def test_the_report_form_refuses_a_point_outside_the_county(client, people, cate
         },
     )
     assert response.status_code == 400
-    assert "outside every grid of the county" in response.content.decode()
+    assert "位置（108.0，34.0）不在本县任何网格内。" in response.content.decode()
     assert not Case.objects.exists()
 
 
@@ -253,7 +268,7 @@ def test_an_action_the_user_may_not_take_is_refused_and_changes_nothing(client, 
     log_in(client, people["grid_worker"])
     response = act(client, case, "accept")
     assert response.status_code == 400
-    assert "You cannot" in response.content.decode()
+    assert "案件当前为“待立案”状态，您不能执行“立案”。" in response.content.decode()
     log_in(client, people["urban_handler"])  # sees the case (its department), cannot start yet
     assert act(client, case, "start").status_code == 400
     case.refresh_from_db()
@@ -274,7 +289,7 @@ def test_a_note_required_action_without_a_note_is_refused(client, people, catego
     log_in(client, people["town_operator"])
     response = act(client, case, "reject", note="  ")
     assert response.status_code == 400
-    assert "Give a reason or description" in response.content.decode()
+    assert "请填写“不予立案”的理由或说明。" in response.content.decode()
     case.refresh_from_db()
     assert case.status == Status.REPORTED
     assert case.timeline.count() == 1
@@ -343,6 +358,7 @@ def test_inbox_filters(client, people, categories):
     assert inbox_codes(client, tab="all", status="accepted") == []
     page = client.get(INBOX, {"tab": "all", "overdue": "on"}).content.decode()
     assert "badge--overdue" in page
+    assert '<span class="badge badge--overdue">超期</span>' in page and ">案件编号</th>" in page
 
 
 def test_leaders_see_all_they_may_see_and_no_queue(client, people, categories):
@@ -351,7 +367,7 @@ def test_leaders_see_all_they_may_see_and_no_queue(client, people, categories):
     response = client.get(INBOX)
     assert response.context["tab"] == "all"
     assert [row.code for row in response.context["page"].object_list] == [case.code]
-    assert "Awaiting me" not in response.content.decode()
+    assert "待我办理" not in response.content.decode()
     assert offered_actions(client, case) == []
 
 
@@ -371,11 +387,14 @@ def test_the_language_switch_shows_english(client, people):
     chinese = client.get(INBOX).content.decode()
     assert '<html lang="zh-hans">' in chinese
     assert "Log out" not in chinese
+    assert "退出登录" in chinese and "待我办理" in chinese
+    assert "<h1>工作台</h1>" in chinese and "暂无待您办理的案件。" in chinese
     response = client.post("/i18n/setlang/", {"language": "en", "next": INBOX})
     assert response.status_code == 302
     english = client.get(INBOX).content.decode()
     assert '<html lang="en">' in english
     assert "Log out" in english and "Awaiting me" in english
+    assert "退出登录" not in english
 
 
 def test_the_grid_map_is_geojson_cached_and_gzipped(client, people):
@@ -399,11 +418,11 @@ def test_locate_names_the_grid_or_says_why_not(client, people):
     assert hit.status_code == 200
     assert "西镇北村第1网格" in hit.content.decode() and "610722001001001" in hit.content.decode()
     outside = client.get("/territory/locate/", {"lon": 108, "lat": 34})
-    assert outside.status_code == 200 and "outside the county" in outside.content.decode()
+    assert outside.status_code == 200 and "该位置不在本县范围内" in outside.content.decode()
     for bad in ({"lon": "abc", "lat": "33"}, {"lon": "nan", "lat": "33"}, {"lat": "33"}):
         response = client.get("/territory/locate/", bad)
         assert response.status_code == 400
-        assert "must be numbers" in response.content.decode()
+        assert "经纬度必须是数字" in response.content.decode()
 
 
 def test_pages_need_a_login(client, people, categories):

@@ -106,6 +106,15 @@ def test_a_bad_division_row_is_reported_by_line_and_field_and_nothing_is_written
     assert Region.objects.count() == 0
 
 
+def test_an_import_error_reads_in_chinese_for_a_chinese_user(db):
+    with translation.override("zh-hans"):  # the project default; this module asserts English
+        errors = division_errors(csv_text(*GOOD_ROWS, "61072200A,坏镇,town,610722"))
+    assert [(error.where, error.field, error.message) for error in errors] == [
+        ("第5行", "code", "应为6至12位数字，实际为“61072200A”")
+    ]
+    assert Region.objects.count() == 0
+
+
 def test_every_bad_row_of_a_divisions_file_is_listed_in_file_order(db):
     errors = division_errors(
         csv_text(
