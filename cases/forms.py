@@ -174,9 +174,7 @@ class ReportForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         if cleaned.get("lon") is None or cleaned.get("lat") is None:
-            self.add_error(
-                "lon", _("Pick the place on the map, or use your location (use my location).")
-            )
+            self.add_error("lon", _("Pick the place on the map, or press “Use my location”."))
         return cleaned
 
     def case_source(self) -> str:

@@ -217,7 +217,7 @@ class _Importer:
     def rows(self, located: list[tuple], first_id: int) -> tuple[list[tuple], list[tuple]]:
         cases, entries = [], []
         adapt = connection.ops.adapt_datetimefield_value
-        note = _("Imported from %(source)s") % {"source": self.source_name}
+        note = self.source_name  # the file: the timeline's action label says what happened
         now = adapt(self.now)
         for offset, (
             _line,

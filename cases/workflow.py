@@ -177,6 +177,7 @@ BY_ACTION = {transition.action: transition for transition in TRANSITIONS}
 SYSTEM_ACTIONS = {
     "report": _("Reported"),
     "supervise": _("Overdue: under supervision (督办)"),
+    "import": _("Imported from an earlier system"),
 }
 
 

@@ -31,7 +31,11 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.where}, {self.field}: {self.message}"
+        return _("%(where)s, %(field)s: %(message)s") % {
+            "where": self.where,
+            "field": self.field,
+            "message": self.message,
+        }
 
 
 class TerritoryImportError(Exception):
@@ -148,12 +152,14 @@ def validate_divisions(rows: list[dict]) -> list[RowError]:
                 RowError(
                     where,
                     "parent_code",
-                    _("a %(level)s must sit under a %(expected)s, but “%(value)s” is a %(actual)s")
+                    _(
+                        "a row of level “%(level)s” must sit under a “%(expected)s”, but “%(value)s” is a “%(actual)s”"
+                    )
                     % {
-                        "level": level,
-                        "expected": LEVEL_ORDER[LEVEL_ORDER.index(level) - 1],
+                        "level": Level(level).label,
+                        "expected": LEVEL_ORDER[LEVEL_ORDER.index(level) - 1].label,
                         "value": parent_code,
-                        "actual": parent_level,
+                        "actual": Level(parent_level).label,
                     },
                 )
             )

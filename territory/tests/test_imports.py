@@ -80,7 +80,7 @@ def test_a_divisions_file_without_the_parent_code_column_is_one_error_on_line_1(
         (
             "610722001009,某组,village,610722001001",
             "parent_code",
-            "a village must sit under a town",
+            "must sit under a “Town / sub-district”",
         ),
         ("610722002001,某村,village,610722001", "code", "does not start with"),
         ("610722002,某镇,town,", "parent_code", "empty"),
