@@ -83,8 +83,9 @@ class CategoryField(forms.ModelChoiceField):
         self.blank_label = blank_label
 
     def refresh_choices(self) -> None:
-        """Read the categories now (they are data that administrators edit)."""
-        self.choices = grouped_category_choices(self.queryset, self.blank_label)
+        """Read the categories afresh (data that administrators edit), but only when rendered:
+        validating a choice is one query, the grouped list is needed only to draw the select."""
+        self.choices = lambda: grouped_category_choices(self.queryset, self.blank_label)
 
 
 # --- inbox filters -----------------------------------------------------------------------------

@@ -317,11 +317,16 @@ def import_case_history(stream: TextIO, source_name: str) -> ImportResult:
             _insert(TimelineEntry._meta.db_table, importer.timeline_columns, entries)
             imported += len(cases)
         if importer.errors:
-            transaction.set_rollback(True)
-            raise CaseImportError(importer.errors)
-        if connection.vendor == "postgresql":  # ids were given explicitly: move the sequence on
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT setval(pg_get_serial_sequence('cases_case', 'id'), (SELECT MAX(id) FROM cases_case))"
-                )
+            raise CaseImportError(importer.errors)  # leaving the block rolls everything back
+    refresh_planner_statistics()
     return ImportResult(imported=imported)
+
+
+def refresh_planner_statistics() -> None:
+    """After a bulk load, let the query planner see the new sizes (SQLite keeps no statistics
+    until ANALYZE runs: without them it walks the whole table for a queue of ten cases)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {Case._meta.db_table}, {TimelineEntry._meta.db_table}")

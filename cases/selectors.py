@@ -61,6 +61,8 @@ def cases_visible_to(user) -> QuerySet[Case]:
         return cases.filter(Q(department=user.department_id) | Q(assignee=user))
     if user.region_id is None:
         return cases.none()
+    if user.region.level == Level.COUNTY:
+        return cases  # the whole county: no OR, so the list can walk the reported_at index
     return cases.filter(_area_q(user.region) | Q(reporter=user))
 
 
@@ -83,21 +85,29 @@ def _scope_q(user, scope: Scope) -> Q | None:
 
 
 def cases_awaiting(user) -> QuerySet[Case]:
-    """The user's queue: cases on which the workflow expects their next main-line step (read off TRANSITIONS)."""
-    clauses = []
+    """The user's queue: cases on which the workflow expects their next main-line step (read off TRANSITIONS).
+
+    One clause per scope, with every status that scope acts on: a short OR the database can
+    answer from its indexes (each clause is a subset of what the user may see).
+    """
+    statuses_by_scope: dict[tuple, set[str]] = {}
     for transition in TRANSITIONS:
         if transition.role != user.role or transition.side_branch:
             continue
-        scope = _scope_q(user, transition.scope)
-        if scope is None:
+        key = (transition.scope, transition.case_levels)
+        statuses_by_scope.setdefault(key, set()).update(transition.sources)
+    clauses = []
+    for (scope, case_levels), statuses in statuses_by_scope.items():
+        clause = _scope_q(user, scope)
+        if clause is None:
             continue
-        clause = scope & Q(status__in=transition.sources)
-        if transition.case_levels:
-            clause &= Q(level__in=transition.case_levels)
+        clause &= Q(status__in=sorted(statuses))
+        if case_levels:
+            clause &= Q(level__in=case_levels)
         clauses.append(clause)
-    if not clauses:
+    if not user.is_active or not clauses:
         return Case.objects.none()
-    return cases_visible_to(user).filter(reduce(or_, clauses))
+    return Case.objects.filter(county_code=settings.COUNTY_CODE).filter(reduce(or_, clauses))
 
 
 def get_case_for(user, code: str) -> Case:

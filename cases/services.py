@@ -7,8 +7,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,14 +41,21 @@ class CaseError(Exception):
 
 
 def next_case_code(now: datetime, county_code: str = settings.COUNTY_CODE) -> str:
-    """一案一码: day + serial, e.g. 2611250042, short enough to read out on the phone."""
+    """一案一码: day + serial, e.g. 2611250042, short enough to read out on the phone.
+
+    One statement takes the next serial (an upsert that returns the new value), so concurrent
+    reports never share a number and never wait on a separate read.
+    """
     day = now.astimezone(LOCAL).date()
-    counter, _created = CaseCodeCounter.objects.select_for_update().get_or_create(
-        county_code=county_code, day=day
-    )
-    CaseCodeCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
-    counter.refresh_from_db(fields=["last"])
-    return f"{day:%y%m%d}{counter.last:04d}"
+    table = CaseCodeCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (county_code, day, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (county_code, day) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [county_code, day],
+        )
+        serial = cursor.fetchone()[0]
+    return f"{day:%y%m%d}{serial:04d}"
 
 
 def _append(

@@ -89,4 +89,4 @@ def get_grid_index() -> GridIndex:
 def locate_grid(lon: float, lat: float) -> Region:
     """The grid Region holding a WGS-84 point; PointOutsideCounty if none."""
     hit = get_grid_index().locate(lon, lat)
-    return Region.objects.get(pk=hit.grid_id, level=Level.GRID)
+    return Region.objects.select_related("parent").get(pk=hit.grid_id, level=Level.GRID)

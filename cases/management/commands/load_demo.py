@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from cases.demo import generate_demo_cases
+from cases.imports import refresh_planner_statistics
 from cases.models import Case
 from cases.services import install_categories
 from staff.demo import DEMO_PASSWORD, create_demo_staff
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         elif cases > 0:
             self.stdout.write(f"cases: simulating {cases} …")
             generate_demo_cases(cases)
+            refresh_planner_statistics()
         grid_staff = User.objects.filter(role__in=[Role.GRID_WORKER, Role.INFORMANT]).count()
         self.stdout.write(
             f"loaded: {Region.objects.filter(level=Level.TOWN).count()} towns, "
