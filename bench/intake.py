@@ -94,6 +94,13 @@ def start_server() -> subprocess.Popen:
         "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 30,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
     }
+    # As in production: DEBUG off serves content-hashed static files, which collectstatic makes.
+    subprocess.run(
+        [PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
     server = subprocess.Popen(
         [PYTHON, "-m", "gunicorn", "wangge.wsgi", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True,
