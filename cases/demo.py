@@ -374,3 +374,46 @@ def generate_demo_cases(
             counter.last = max(counter.last, last)
             counter.save()
     return len(cases)
+
+
+def fill_demo_queues(logins: dict) -> list[Case]:
+    """A few fresh cases around the named demo logins, walked through the real services, so that
+    each demo role finds something waiting when they log in (the simulated year is mostly done)."""
+    from .services import report_case, take_action
+
+    grid_worker = logins["grid_worker"]
+    grid = grid_worker.region
+    polygon = shapely.geometry.shape(json.loads(grid.boundary))
+    points = iter(_sample_points(polygon, 6, np.random.default_rng(42)))
+    categories = {
+        category.code: category
+        for category in Category.objects.filter(code__in=["E0101", "C0103", "G0101", "E0501"])
+    }
+
+    def report(code: str, description: str) -> Case:
+        lon, lat = next(points)
+        return report_case(
+            reporter=grid_worker,
+            category=categories[code],
+            description=description,
+            lon=float(lon),
+            lat=float(lat),
+        )
+
+    cases = [
+        report("E0101", "小区门口垃圾堆积，已有异味"),  # → the town centre's queue to accept
+        report("G0101", "两户邻居因屋后排水沟堵塞发生争执"),  # → the village centre's queue
+    ]
+    verified = report("C0103", "路灯不亮，夜间通行不便")
+    take_action(verified, logins["town_operator"], "accept")
+    take_action(verified, logins["town_operator"], "dispatch")
+    handler = User.objects.filter(role=Role.HANDLER, department=verified.department).first()
+    if handler is not None:
+        take_action(verified, handler, "start")
+        take_action(
+            verified, handler, "feed_back", note="已更换灯泡，恢复照明"
+        )  # → the grid worker verifies
+    street = report("E0501", "早市摊贩占道经营，影响通行")
+    take_action(street, logins["town_operator"], "accept")
+    take_action(street, logins["town_operator"], "dispatch")  # → the urban handler's queue
+    return [*cases, verified, street]

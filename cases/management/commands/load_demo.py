@@ -4,7 +4,7 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from cases.demo import generate_demo_cases
+from cases.demo import fill_demo_queues, generate_demo_cases
 from cases.imports import refresh_planner_statistics
 from cases.models import Case
 from cases.services import install_categories
@@ -37,6 +37,7 @@ class Command(BaseCommand):
         elif cases > 0:
             self.stdout.write(f"cases: simulating {cases} …")
             generate_demo_cases(cases)
+            fill_demo_queues(logins)
             refresh_planner_statistics()
         grid_staff = User.objects.filter(role__in=[Role.GRID_WORKER, Role.INFORMANT]).count()
         self.stdout.write(
