@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEMO_CASES ?= 50000
 export DEMO_CASES
 
-.PHONY: setup demo demo-data test lint fmt messages
+.PHONY: setup demo demo-data test bench lint fmt messages serve-prod
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: setup
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 	$(PY) -m pytest
 
+# Benchmarks beside their raw baselines; writes docs/performance.md (BENCH_SCALE=0.05 for a quick run).
+bench: setup
+	$(PY) -m bench
+
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -44,3 +48,8 @@ fmt: setup
 
 messages: setup
 	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=node_modules --no-location
+
+# The production profile on this machine: PostgreSQL, Redis, gunicorn and the huey consumer,
+# DEBUG off (bin/serve-prod; docs/deploy.md for a county's server).
+serve-prod: setup
+	bin/serve-prod
