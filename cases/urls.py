@@ -8,4 +8,5 @@ urlpatterns = [
     path("report/", views.report, name="report"),
     path("<str:code>/", views.case_detail, name="detail"),
     path("<str:code>/act/<str:action>/", views.case_act, name="act"),
+    path("<str:code>/photos/<int:photo_id>/", views.case_photo, name="photo"),
 ]

@@ -4,8 +4,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -127,3 +127,14 @@ def case_act(request, code: str, action: str):
         request, _("“%(action)s” was not done: see below.") % {"action": transition.label}
     )
     return _render_case(request, case, failed=form, status=400)
+
+
+@login_required
+def case_photo(request, code: str, photo_id: int):
+    """A case's photo, only for those who may open the case: photos of residents' surroundings
+    are personal data, so they are never a public file (PIPL Art. 25)."""
+    case = get_case_for(request.user, code)
+    photo = get_object_or_404(case.photos, pk=photo_id)
+    response = FileResponse(photo.image.open("rb"))
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

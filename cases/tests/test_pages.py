@@ -450,3 +450,25 @@ def test_mask_phone(phone, masked):
 )
 def test_mask_name(name, masked):
     assert mask_name(name) == masked
+
+
+def test_a_photo_is_served_only_to_those_who_may_open_the_case(
+    client, people, categories, media_root
+):
+    lon, lat = IN_FIRST_GRID
+    case = report_case(
+        reporter=people["grid_worker"], category=categories["rubbish"], description="垃圾",
+        lon=lon, lat=lat, photos=[png("heap.png")],
+    )  # fmt: skip
+    photo = case.photos.get()
+    url = f"/cases/{case.code}/photos/{photo.pk}/"
+    log_in(client, people["town_operator"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    assert "private" in response["Cache-Control"]
+    assert url in client.get(f"/cases/{case.code}/").content.decode()
+    log_in(client, people["other_town_operator"])
+    assert client.get(url).status_code == 404
+    client.logout()
+    assert client.get(url).status_code == 302  # to the login page
