@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 from .models import Level, Region
 
 
+EDGE_TOLERANCE = 1e-5  # degrees, about a metre: far below what a phone's GPS can tell apart
+
+
 class PointOutsideCounty(ValueError):
     """The point is in no grid: outside the county, or not a real coordinate."""
 
@@ -52,11 +55,20 @@ class GridIndex:
 
     def locate_many(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
         """Positions into `ids`/`codes` for many points in one vectorised call; -1 where outside."""
-        points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+        lons, lats = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+        points = shapely.points(lons, lats)
         point_index, grid_position = self.tree.query(points, predicate="intersects")
         result = np.full(len(points), len(self.codes), dtype=np.int64)
         np.minimum.at(result, point_index, grid_position)
         result[result == len(self.codes)] = -1
+        missed = np.flatnonzero((result < 0) & np.isfinite(lons) & np.isfinite(lats))
+        if len(missed):
+            # Grid edges are rounded to 1e-6°, so hairline slivers along the county outline belong
+            # to no grid: a point there takes the nearest grid within EDGE_TOLERANCE (about 1 m).
+            near_index, near_position = self.tree.query_nearest(
+                points[missed], max_distance=EDGE_TOLERANCE, all_matches=False
+            )
+            result[missed[near_index]] = near_position
         return result
 
 

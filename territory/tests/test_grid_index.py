@@ -332,3 +332,14 @@ def test_a_point_in_the_test_county_goes_to_the_lowest_square_that_contains_it(l
     ]
     assert holding  # the squares tile the county: every point is in one of them
     assert SQUARE_INDEX.locate(lon, lat).code == min(holding)
+
+
+def test_a_point_in_a_hairline_gap_takes_the_nearest_grid_but_a_point_farther_out_does_not():
+    """Rounded grid edges leave slivers (≤ 1e-6°) along the outline: a report there still lands."""
+    west = shapely.box(107.0, 33.0, 107.1, 33.1)
+    east = shapely.box(107.1000002, 33.0, 107.2, 33.1)
+    index = GridIndex([(1, "610722001001001", west), (2, "610722001001002", east)])
+    assert index.locate(107.10000005, 33.05).code == "610722001001001"
+    assert index.locate(107.2000005, 33.05).code == "610722001001002"  # just past the outline
+    with pytest.raises(PointOutsideCounty):
+        index.locate(107.2001, 33.05)  # about 10 m out
