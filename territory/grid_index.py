@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from .models import Level, Region
 
-
 EDGE_TOLERANCE = 1e-5  # degrees, about a metre: far below what a phone's GPS can tell apart
 
 
