@@ -1,4 +1,5 @@
-"""Report intake over HTTP, served as in production: gunicorn with several worker processes.
+"""Report intake over HTTP, served as in production: gunicorn with the project's own config
+(wangge/gunicorn.conf.py: 2 × cores + 1 worker processes, 4 threads each), persistent connections.
 
 Each client logs in as the demo grid worker and posts the real report form (with its CSRF
 token) at random points of the county, one request after the other; latency is measured per
@@ -34,7 +35,7 @@ def free_port() -> int:
 
 
 PORT = free_port()
-WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))  # as deployed
 CONCURRENCY = (1, 8, 32)
 
 
@@ -93,6 +94,9 @@ def start_server() -> subprocess.Popen:
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 30,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_CONN_MAX_AGE": "60",  # as bin/serve-prod and docs/deploy.md run it
+        "WANGGE_BIND": f"127.0.0.1:{PORT}",
+        "WEB_CONCURRENCY": str(WORKERS),
     }
     # As in production: DEBUG off serves content-hashed static files, which collectstatic makes.
     subprocess.run(
@@ -102,7 +106,7 @@ def start_server() -> subprocess.Popen:
         check=True,
     )
     server = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "wangge.wsgi", "--workers", str(WORKERS), "--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"],
+        [PYTHON, "-m", "gunicorn", "-c", "wangge/gunicorn.conf.py", "--log-level", "warning", "--access-logfile", "/dev/null", "wangge.wsgi"],
         cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
     for _ in range(100):

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from .models import Level, Region
 
 EDGE_TOLERANCE = 1e-5  # degrees, about a metre: far below what a phone's GPS can tell apart
+RASTER_SIZE = 512  # cells a side over the county: about 80 × 130 m for Chenggu
+RASTER_MIN_BATCH = 5000  # below this, building the raster costs more than it saves
 
 
 class PointOutsideCounty(ValueError):
@@ -38,6 +40,7 @@ class GridIndex:
         self.polygons = np.array([grid[2] for grid in ordered], dtype=object)
         shapely.prepare(self.polygons)
         self.tree = shapely.STRtree(self.polygons)
+        self._raster_cache: _Raster | None = None  # built on the first large batch
 
     def __len__(self) -> int:
         return len(self.codes)
@@ -53,8 +56,21 @@ class GridIndex:
         return GridHit(grid_id=int(self.ids[position]), code=self.codes[position])
 
     def locate_many(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
-        """Positions into `ids`/`codes` for many points in one vectorised call; -1 where outside."""
+        """Positions into `ids`/`codes` for many points in one vectorised call; -1 where outside.
+
+        Large batches first look each point's raster cell up: a cell that lies wholly inside one
+        grid answers at once, and only points in cells on a grid edge take the exact test.
+        """
         lons, lats = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+        if len(lons) < RASTER_MIN_BATCH:
+            return self._locate_exactly(lons, lats)
+        raster = self._raster()
+        result = raster.lookup(lons, lats)
+        undecided = np.flatnonzero(result < 0)
+        result[undecided] = self._locate_exactly(lons[undecided], lats[undecided])
+        return result
+
+    def _locate_exactly(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
         points = shapely.points(lons, lats)
         point_index, grid_position = self.tree.query(points, predicate="intersects")
         result = np.full(len(points), len(self.codes), dtype=np.int64)
@@ -68,6 +84,57 @@ class GridIndex:
                 points[missed], max_distance=EDGE_TOLERANCE, all_matches=False
             )
             result[missed[near_index]] = near_position
+        return result
+
+    def _raster(self) -> "_Raster":
+        if self._raster_cache is None:
+            self._raster_cache = _Raster.build(self.tree, self.polygons)
+        return self._raster_cache
+
+
+class _Raster:
+    """A coarse grid of cells over the county: each cell's grid where the cell lies wholly inside
+    one grid, -1 where it touches an edge (or lies outside), so most points need no geometry."""
+
+    def __init__(self, west: float, south: float, step_x: float, step_y: float, cells: np.ndarray):
+        self.west, self.south, self.step_x, self.step_y, self.cells = (
+            west,
+            south,
+            step_x,
+            step_y,
+            cells,
+        )
+
+    @classmethod
+    def build(
+        cls, tree: shapely.STRtree, polygons: np.ndarray, size: int = RASTER_SIZE
+    ) -> "_Raster":
+        west, south, east, north = shapely.total_bounds(polygons)
+        step_x, step_y = (east - west) / size, (north - south) / size
+        columns, rows = np.meshgrid(np.arange(size), np.arange(size))
+        boxes = shapely.box(
+            west + columns.ravel() * step_x,
+            south + rows.ravel() * step_y,
+            west + (columns.ravel() + 1) * step_x,
+            south + (rows.ravel() + 1) * step_y,
+        )
+        box_index, grid_position = tree.query(boxes, predicate="within")
+        # Only cells inside a grid's interior: a point on a grid edge must still take the exact
+        # path, where the lowest code wins.
+        interior = shapely.contains_properly(polygons[grid_position], boxes[box_index])
+        box_index, grid_position = box_index[interior], grid_position[interior]
+        cells = np.full(size * size, -1, dtype=np.int64)
+        cells[box_index] = grid_position
+        return cls(west, south, step_x, step_y, cells.reshape(size, size))
+
+    def lookup(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+        size = self.cells.shape[0]
+        with np.errstate(invalid="ignore"):
+            column = np.floor((lons - self.west) / self.step_x)
+            row = np.floor((lats - self.south) / self.step_y)
+        inside = (column >= 0) & (column < size) & (row >= 0) & (row < size)
+        result = np.full(len(lons), -1, dtype=np.int64)
+        result[inside] = self.cells[row[inside].astype(np.int64), column[inside].astype(np.int64)]
         return result
 
 

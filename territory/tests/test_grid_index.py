@@ -343,3 +343,25 @@ def test_a_point_in_a_hairline_gap_takes_the_nearest_grid_but_a_point_farther_ou
     assert index.locate(107.2000005, 33.05).code == "610722001001002"  # just past the outline
     with pytest.raises(PointOutsideCounty):
         index.locate(107.2001, 33.05)  # about 10 m out
+
+
+def test_a_large_batch_through_the_raster_agrees_with_small_exact_batches(
+    index, random_points_inside, shared_edge_midpoints
+):
+    """Batches of 5,000 points and more look the raster up first; the answer must not change,
+    not even for points exactly on grid edges, where the lowest code wins."""
+    xs, ys = random_points_inside
+    edge_xs = np.array([point.x for _a, _b, point in shared_edge_midpoints])
+    edge_ys = np.array([point.y for _a, _b, point in shared_edge_midpoints])
+    lons = np.concatenate([xs, edge_xs, [116.4, np.nan]])
+    lats = np.concatenate([ys, edge_ys, [39.9, 33.1]])
+    whole = index.locate_many(lons, lats)
+    in_small_batches = np.concatenate(
+        [
+            index.locate_many(lons[i : i + 1000], lats[i : i + 1000])
+            for i in range(0, len(lons), 1000)
+        ]
+    )
+    assert len(lons) > 5000
+    np.testing.assert_array_equal(whole, in_small_batches)
+    assert list(whole[-2:]) == [-1, -1]
