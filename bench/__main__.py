@@ -8,6 +8,7 @@ import json
 import os
 import platform
 import subprocess
+import sys
 import time
 
 from .common import ROOT, fresh_database, run_section, scale
@@ -99,7 +100,16 @@ def report(results: dict) -> str:
     return "\n".join(lines)
 
 
+def write_report(results: dict) -> str:
+    text = report(results) + "\n" + (ROOT / "bench" / "changes.md").read_text(encoding="utf-8")
+    (ROOT / "docs" / "performance.md").write_text(text, encoding="utf-8")
+    return text
+
+
 def main() -> None:
+    if "--from-results" in sys.argv:  # re-render docs/performance.md from the last run
+        print(write_report(json.loads((ROOT / "var" / "bench" / "results.json").read_text())))
+        return
     started = time.monotonic()
     results: dict = {"date": datetime.date.today().isoformat()}
     print("grid lookup …", flush=True)
@@ -113,9 +123,7 @@ def main() -> None:
         results[backend] = {"database": database, "intake": intake}
     results["minutes"] = (time.monotonic() - started) / 60
     (ROOT / "var" / "bench" / "results.json").write_text(json.dumps(results, indent=2))
-    text = report(results)
-    (ROOT / "docs" / "performance.md").write_text(text + "\n", encoding="utf-8")
-    print(text)
+    print(write_report(results))
 
 
 if __name__ == "__main__":
