@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import shapely
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
@@ -72,3 +73,14 @@ def manage(backend: str, *args: str) -> str:
     return subprocess.run(
         [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
     ).stdout
+
+
+def random_points(outline, count: int, rng) -> tuple[np.ndarray, np.ndarray]:
+    """`count` uniformly random points inside a (multi)polygon, as longitude and latitude arrays."""
+    west, south, east, north = outline.bounds
+    xs, ys = np.empty(0), np.empty(0)
+    while len(xs) < count:
+        x, y = rng.uniform(west, east, count * 2), rng.uniform(south, north, count * 2)
+        inside = shapely.contains_xy(outline, x, y)
+        xs, ys = np.concatenate([xs, x[inside]]), np.concatenate([ys, y[inside]])
+    return xs[:count], ys[:count]

@@ -10,19 +10,9 @@ import shapely
 from territory.grid_index import GridIndex, PointOutsideCounty
 from territory.synthesis import synthesize_grids
 
-from .common import ROOT, scaled
+from .common import ROOT, random_points, scaled
 
 DATA = ROOT / "territory" / "data" / "chenggu"
-
-
-def random_points(outline, count: int, rng) -> tuple[np.ndarray, np.ndarray]:
-    west, south, east, north = outline.bounds
-    xs, ys = np.empty(0), np.empty(0)
-    while len(xs) < count:
-        x, y = rng.uniform(west, east, count * 2), rng.uniform(south, north, count * 2)
-        inside = shapely.contains_xy(outline, x, y)
-        xs, ys = np.concatenate([xs, x[inside]]), np.concatenate([ys, y[inside]])
-    return xs[:count], ys[:count]
 
 
 def best_of(runs: int, action) -> float:

@@ -7,19 +7,17 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+from cases.imports import HISTORY_COLUMNS
 from cases.models import Category
 from territory.models import Level, Region
+
+from .common import random_points
 
 
 def write_history_csv(path: Path, rows: int, seed: int = 1, prefix: str = "H") -> Path:
     rng = np.random.default_rng(seed)
     county = shapely.from_geojson(Region.objects.get(level=Level.COUNTY).boundary)
-    west, south, east, north = county.bounds
-    lons, lats = np.empty(0), np.empty(0)
-    while len(lons) < rows:
-        xs, ys = rng.uniform(west, east, rows * 2), rng.uniform(south, north, rows * 2)
-        inside = shapely.contains_xy(county, xs, ys)
-        lons, lats = np.concatenate([lons, xs[inside]]), np.concatenate([lats, ys[inside]])
+    lons, lats = random_points(county, rows, rng)
     codes = list(Category.objects.filter(children__isnull=True).values_list("code", flat=True))
     categories = rng.choice(codes, rows)
     start = datetime(2020, 1, 1, 8, 0)
@@ -29,19 +27,7 @@ def write_history_csv(path: Path, rows: int, seed: int = 1, prefix: str = "H") -
     ratings = rng.integers(1, 6, rows)
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream)
-        writer.writerow(
-            [
-                "code",
-                "reported_at",
-                "category",
-                "description",
-                "lon",
-                "lat",
-                "status",
-                "closed_at",
-                "rating",
-            ]
-        )
+        writer.writerow(HISTORY_COLUMNS)
         for number in range(rows):
             reported = start + timedelta(seconds=int(offsets[number]))
             status = statuses[number]

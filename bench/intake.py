@@ -25,7 +25,7 @@ import shapely
 from cases.models import Case, Category
 from territory.models import Level, Region
 
-from .common import PYTHON, ROOT, percentiles, scaled
+from .common import PYTHON, ROOT, percentiles, random_points, scaled
 
 
 def free_port() -> int:
@@ -81,11 +81,7 @@ class Client:
 
 def points_in_county(count: int) -> np.ndarray:
     outline = shapely.from_geojson(Region.objects.get(level=Level.COUNTY).boundary)
-    west, south, east, north = outline.bounds
-    rng = np.random.default_rng(11)
-    xs, ys = rng.uniform(west, east, count * 3), rng.uniform(south, north, count * 3)
-    inside = shapely.contains_xy(outline, xs, ys)
-    return np.column_stack([xs[inside], ys[inside]])[:count]
+    return np.column_stack(random_points(outline, count, np.random.default_rng(11)))
 
 
 def start_server() -> subprocess.Popen:

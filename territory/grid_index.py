@@ -4,15 +4,14 @@ The index is rebuilt when the grids in the database change (their count or last 
 """
 
 import json
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import shapely
-from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
+from .cache import RebuiltOnChange
 from .models import Level, Region
 
 EDGE_TOLERANCE = 1e-5  # degrees, about a metre: far below what a phone's GPS can tell apart
@@ -138,15 +137,6 @@ class _Raster:
         return result
 
 
-_lock = threading.Lock()
-_cached: tuple[tuple, GridIndex] | None = None
-
-
-def _grid_stamp() -> tuple:
-    stamp = Region.objects.grids().aggregate(count=Count("id"), last=Max("updated_at"))
-    return (stamp["count"], stamp["last"])
-
-
 def build_grid_index() -> GridIndex:
     rows = Region.objects.grids().exclude(boundary="").values_list("id", "code", "boundary")
     return GridIndex(
@@ -154,14 +144,12 @@ def build_grid_index() -> GridIndex:
     )
 
 
+_index = RebuiltOnChange(build_grid_index)
+
+
 def get_grid_index() -> GridIndex:
     """The process's index, rebuilt if the grids changed since it was built."""
-    global _cached
-    stamp = _grid_stamp()
-    with _lock:
-        if _cached is None or _cached[0] != stamp:
-            _cached = (stamp, build_grid_index())
-        return _cached[1]
+    return _index.get()
 
 
 def locate_grid(lon: float, lat: float) -> Region:

@@ -1,21 +1,9 @@
 """Reads of the territory: the grid map that pages draw as their base map (there are no tiles)."""
 
 import json
-import threading
 
-from django.db.models import Count, Max
-
+from .cache import RebuiltOnChange
 from .models import Level, Region
-
-_lock = threading.Lock()
-_cached: tuple[tuple, str] | None = None
-
-
-def _map_stamp() -> tuple:
-    """Changes whenever a grid or the county outline changes (like the grid index's stamp)."""
-    grids = Region.objects.grids().aggregate(count=Count("id"), last=Max("updated_at"))
-    county = Region.objects.filter(level=Level.COUNTY).aggregate(last=Max("updated_at"))
-    return (grids["count"], grids["last"], county["last"])
 
 
 def _feature(region: Region, boundary: str, level: str) -> dict:
@@ -41,11 +29,9 @@ def build_grid_map_geojson() -> str:
     )
 
 
+_grid_map = RebuiltOnChange(build_grid_map_geojson)
+
+
 def grid_map_geojson() -> str:
     """The grid map as GeoJSON text, built once per process and rebuilt when the grids change."""
-    global _cached
-    stamp = _map_stamp()
-    with _lock:
-        if _cached is None or _cached[0] != stamp:
-            _cached = (stamp, build_grid_map_geojson())
-        return _cached[1]
+    return _grid_map.get()
