@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from shapely.geometry import mapping, shape
 
+from .cache import forget_territory_caches
 from .models import LEVEL_ORDER, CodeScheme, Level, Region
 
 DIVISION_COLUMNS = ["code", "name", "level", "parent_code"]
@@ -215,6 +216,7 @@ def set_boundary(code: str, geometry: dict) -> Region:
     region.boundary = json.dumps(mapping(shaped), ensure_ascii=False)
     region.centroid_lon, region.centroid_lat = _centroid(shaped)
     region.save(update_fields=["boundary", "centroid_lon", "centroid_lat", "updated_at"])
+    forget_territory_caches()
     return region
 
 
@@ -359,6 +361,7 @@ def import_grids(collection: object) -> ImportSummary:
         grid.save(update_fields=[*fields, "updated_at"])
     summary.created, summary.updated = len(to_create), len(to_update)
     refresh_boundaries_from_grids({row.village_code for row in valid})
+    forget_territory_caches()
     return summary
 
 
