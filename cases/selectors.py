@@ -1,11 +1,14 @@
 """Reads: routing, what a user may see, what waits for them, one case fetched with access checked."""
 
+import time
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import Http404
 
 from staff.models import Department, Role
@@ -22,11 +25,34 @@ class Route:
     rule: RoutingRule | None
 
 
+ROUTE_SECONDS = 30.0
+_routes: dict[tuple[int, str], tuple[float, Route]] = {}
+
+
+@receiver([post_save, post_delete], sender=RoutingRule)
+@receiver([post_save, post_delete], sender=Category)
+@receiver([post_save, post_delete], sender=Department)
+def forget_routes(**kwargs) -> None:
+    """Routing changed in this process: decide afresh (other processes within ROUTE_SECONDS)."""
+    _routes.clear()
+
+
 def route_for(category: Category, grid: Region) -> Route:
     """归口: the most specific rule wins: the deepest region first, then the narrowest category.
 
-    With no rule at all the case goes to the town centre's dispatcher: never nowhere.
+    With no rule at all the case goes to the town centre's dispatcher: never nowhere. The answer
+    is kept for ROUTE_SECONDS per category and place: rules change seldom, reports come often.
     """
+    key = (category.pk, grid.path)
+    kept = _routes.get(key)
+    if kept is not None and time.monotonic() - kept[0] < ROUTE_SECONDS:
+        return kept[1]
+    route = _decide_route(category, grid)
+    _routes[key] = (time.monotonic(), route)
+    return route
+
+
+def _decide_route(category: Category, grid: Region) -> Route:
     lineage = category.lineage()
     category_rank = {node.pk: rank for rank, node in enumerate(lineage)}  # 0 = most specific
     rules = RoutingRule.objects.filter(
