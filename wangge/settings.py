@@ -137,6 +137,19 @@ MAX_PHOTO_BYTES = 8 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# With Redis (the production profile) sessions are read from it and written through to the
+# database; without it they live in the database only (a per-process cache would go stale
+# between gunicorn workers).
+if os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+            "KEY_PREFIX": f"wangge-{COUNTY_CODE}",
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Background work (deadline supervision). SQLite file by default; Redis when REDIS_URL is set.
 if os.environ.get("REDIS_URL"):
     HUEY = {
