@@ -22,6 +22,7 @@ from territory.models import Level, Region
 
 from .models import Case, CaseCodeCounter, Category, Priority, Source, Status, TimelineEntry
 from .selectors import route_for
+from .services import apply_transition, report_case, take_action
 from .workflow import BY_ACTION, approving_level
 from .worktime import LOCAL, add_working_hours, limit_in_hours
 
@@ -104,9 +105,10 @@ class Simulator:
         self.operators = {
             user.region_id: user.pk for user in User.objects.filter(role=Role.OPERATOR)
         }
-        self.handlers = {}
+        self.departments = Department.objects.in_bulk()
+        self.handlers: dict[int, User] = {}
         for user in User.objects.filter(role=Role.HANDLER).order_by("pk"):
-            self.handlers.setdefault(user.department_id, user.pk)
+            self.handlers.setdefault(user.department_id, user)
         self.grid_workers = {}
         for user in User.objects.filter(role=Role.GRID_WORKER).order_by("pk"):
             self.grid_workers.setdefault(user.region_id, user.pk)
@@ -181,7 +183,7 @@ class Simulator:
                     "rework": "现场仍未整改到位",
                 }.get(action, "见附件说明")
             from_status = case.status
-            self.apply(case, action, moment, category)
+            self.apply(case, action, moment)
             steps.append(
                 Step(
                     action,
@@ -229,49 +231,24 @@ class Simulator:
 
     def actor_for(self, case: Case, transition) -> int | None:
         if transition.role == Role.HANDLER:
-            return self.handlers.get(case.department_id)
+            handler = self.handlers.get(case.department_id)
+            return handler.pk if handler else None
         if transition.role == Role.GRID_WORKER:
             return self.grid_workers.get(case.grid_id)
         level = case.level if transition.scope == "case_level" else approving_level(case.level)
         return self.centre(case, level)
 
-    def apply(self, case: Case, action: str, moment: datetime, category: Category) -> None:
-        """The same effects as the services, on an unsaved case."""
-        transition = BY_ACTION[action]
-        if action == "accept":
-            case.accepted_at = moment
-        elif action == "escalate":
-            case.level = approving_level(case.level)
-        elif action in ("dispatch", "resume"):
-            if case.department_id is None:
-                case.department_id = case.routed_department_id
-            case.dispatched_at = moment
-            case.handle_deadline = add_working_hours(
-                moment, limit_in_hours(category.handle_limit, category.handle_unit)
-            )
-        elif action == "start":
-            case.assignee_id = self.handlers.get(case.department_id)
-        elif action == "return":
-            case.department_id = case.assignee_id = case.dispatched_at = case.handle_deadline = None
+    def apply(self, case: Case, action: str, moment: datetime) -> None:
+        """The services' own effect of the step, on the unsaved case."""
+        inputs: dict = {}
+        if action == "dispatch" and case.department_id is None:  # after a 回退: the routed one
+            inputs["department"] = self.departments[case.routed_department_id]
         elif action == "request_extension":
-            case.requested_extension_hours = 14
-        elif action == "approve_extension":
-            case.handle_deadline = add_working_hours(
-                case.handle_deadline, case.requested_extension_hours
-            )
-            case.requested_extension_hours = None
-        elif action == "refuse_extension":
-            case.requested_extension_hours = None
-        elif action == "feed_back":
-            case.fed_back_at = moment
-        elif action == "rework":
-            case.rework_count += 1
-        elif action == "close":
-            case.closed_at = moment
+            inputs["extension_hours"] = 14
         elif action == "evaluate":
-            case.rating = self.rng.choices([5, 4, 3, 2, 1], [60, 25, 9, 4, 2])[0]
-        if transition.target is not None:
-            case.status = transition.target
+            inputs["rating"] = self.rng.choices([5, 4, 3, 2, 1], [60, 25, 9, 4, 2])[0]
+        handler = self.handlers.get(case.department_id) if action == "start" else None
+        apply_transition(case, handler, BY_ACTION[action], moment, **inputs)
 
 
 def generate_demo_cases(
@@ -379,8 +356,6 @@ def generate_demo_cases(
 def fill_demo_queues(logins: dict) -> list[Case]:
     """A few fresh cases around the named demo logins, walked through the real services, so that
     each demo role finds something waiting when they log in (the simulated year is mostly done)."""
-    from .services import report_case, take_action
-
     grid_worker = logins["grid_worker"]
     grid = grid_worker.region
     polygon = shapely.geometry.shape(json.loads(grid.boundary))

@@ -29,7 +29,7 @@ from .models import (
     TimelineEntry,
 )
 from .selectors import departments_for_dispatch, route_for
-from .workflow import BY_ACTION, approving_level, can_take
+from .workflow import BY_ACTION, Transition, approving_level, can_take
 from .worktime import LOCAL, add_working_hours, deadline_after
 
 REPORTING_ROLES = {Role.GRID_WORKER, Role.INFORMANT, Role.OPERATOR}
@@ -136,6 +136,15 @@ def report_case(
     return case
 
 
+def ensure_may_take(user, case: Case, transition: Transition) -> None:
+    """CaseError, in the user's words, unless the workflow gives this user this step now."""
+    if not can_take(user, case, transition):
+        raise CaseError(
+            _("You cannot “%(action)s” this case while it is “%(status)s”.")
+            % {"action": transition.label, "status": case.get_status_display()}
+        )
+
+
 @transaction.atomic
 def take_action(
     case: Case,
@@ -154,11 +163,7 @@ def take_action(
     if transition is None:
         raise CaseError(_("Unknown action “%(action)s”.") % {"action": action})
     case = Case.objects.select_for_update().select_related("category", "grid").get(pk=case.pk)
-    if not can_take(user, case, transition):
-        raise CaseError(
-            _("You cannot “%(action)s” this case while it is “%(status)s”.")
-            % {"action": transition.label, "status": case.get_status_display()}
-        )
+    ensure_may_take(user, case, transition)
     note = note.strip()
     if transition.note_required and not note:
         raise CaseError(
@@ -166,11 +171,15 @@ def take_action(
         )
     now = now or timezone.now()
     from_status = case.status
-    _APPLY[action](
-        case, user, now, department=department, extension_hours=extension_hours, rating=rating
+    apply_transition(
+        case,
+        user,
+        transition,
+        now,
+        department=department,
+        extension_hours=extension_hours,
+        rating=rating,
     )
-    if transition.target is not None:
-        case.status = transition.target
     case.save()
     for photo in photos:
         CasePhoto.objects.create(
@@ -178,6 +187,17 @@ def take_action(
         )
     _append(case, user, action, from_status, note=note, at=now)
     return case
+
+
+def apply_transition(case: Case, user, transition: Transition, now: datetime, **inputs) -> None:
+    """A step's effect and new status on the case in memory, checks of its inputs included.
+
+    The caller has checked who may take it and saves: `take_action`, or the demo's simulated
+    year, which walks its cases through the same effects.
+    """
+    _APPLY[transition.action](case, user, now, **inputs)
+    if transition.target is not None:
+        case.status = transition.target
 
 
 # What each action does beyond changing the status: small functions, one per action that needs one.
