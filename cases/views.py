@@ -12,8 +12,8 @@ from django.views.decorators.vary import vary_on_headers
 
 from .forms import ActionForm, InboxFilterForm, ReportForm
 from .selectors import cases_awaiting, cases_visible_to, get_case_for, timeline_of
-from .services import REPORTING_ROLES, CaseError, report_case, take_action
-from .workflow import BY_ACTION, TRANSITIONS, available_transitions, can_take
+from .services import REPORTING_ROLES, CaseError, ensure_may_take, report_case, take_action
+from .workflow import BY_ACTION, TRANSITIONS, available_transitions
 
 CASES_PER_PAGE = 50
 
@@ -105,12 +105,10 @@ def case_act(request, code: str, action: str):
         raise Http404
     user = request.user
     case = get_case_for(user, code)
-    if not can_take(user, case, transition):
-        messages.error(
-            request,
-            _("You cannot “%(action)s” this case while it is “%(status)s”.")
-            % {"action": transition.label, "status": case.get_status_display()},
-        )
+    try:
+        ensure_may_take(user, case, transition)  # before the form: say "not yours", not "no note"
+    except CaseError as error:
+        messages.error(request, str(error))
         return _render_case(request, case, status=400)
     form = ActionForm(transition, case, request.POST, request.FILES)
     if form.is_valid():
