@@ -20,10 +20,19 @@ from django.utils import timezone
 from staff.models import Department, Role, User
 from territory.models import Level, Region
 
-from .models import Case, CaseCodeCounter, Category, Priority, Source, Status, TimelineEntry
-from .selectors import route_for
-from .services import apply_transition, report_case, take_action
-from .workflow import BY_ACTION, approving_level
+from .models import (
+    HANDLE_DEADLINE_STATUSES,
+    Case,
+    CaseCodeCounter,
+    Category,
+    Priority,
+    Source,
+    TimelineEntry,
+)
+from .scopes import Scope, approving_level
+from .selectors import RouteTable
+from .services import apply_transition, build_case, case_code, report_case, take_action
+from .workflow import Transition, find_transition
 from .worktime import LOCAL, add_working_hours, limit_in_hours
 
 CATEGORY_WEIGHTS = {
@@ -113,18 +122,7 @@ class Simulator:
         for user in User.objects.filter(role=Role.GRID_WORKER).order_by("pk"):
             self.grid_workers.setdefault(user.region_id, user.pk)
         self.county = Region.objects.get(level=Level.COUNTY)
-        self.routes: dict[tuple[int, int], tuple] = {}
-        # With no routing rule the town centre dispatches to the town government (属地兜底).
-        self.town_government = {
-            department.region_id: department.pk
-            for department in Department.objects.filter(code__startswith="zf-")
-        }
-
-    def route(self, category: Category, grid: Region):
-        key = (category.pk, grid.parent.parent_id)
-        if key not in self.routes:
-            self.routes[key] = route_for(category, grid)
-        return self.routes[key]
+        self.routes = RouteTable()
 
     def centre(self, case: Case, level: str) -> int | None:
         region_id = {
@@ -158,7 +156,7 @@ class Simulator:
         if case.level != Level.COUNTY and rng.random() < 0.03:
             path.insert(0, "escalate")
         for action in path:
-            transition = BY_ACTION[action]
+            transition = find_transition(action)
             assert case.status in transition.sources, (action, case.status)
             late = rng.random() < 0.06  # about one step in sixteen misses its deadline
             if action in ("accept", "reject", "escalate"):
@@ -175,15 +173,8 @@ class Simulator:
             if moment > now:
                 break
             actor = self.actor_for(case, transition)
-            note = ""
-            if transition.note_required:
-                note = {
-                    "reject": "不属于受理范围",
-                    "feed_back": "已处置完毕",
-                    "rework": "现场仍未整改到位",
-                }.get(action, "见附件说明")
             from_status = case.status
-            self.apply(case, action, moment)
+            note = self.apply(case, transition, moment)
             steps.append(
                 Step(
                     action,
@@ -220,11 +211,7 @@ class Simulator:
         if decided > case.accept_deadline:
             return case.accept_deadline
         if case.handle_deadline is not None:
-            handled = case.fed_back_at or (
-                now
-                if case.status in (Status.DISPATCHED, Status.HANDLING, Status.EXTENSION_REQUESTED)
-                else None
-            )
+            handled = case.fed_back_at or (now if case.status in HANDLE_DEADLINE_STATUSES else None)
             if handled is not None and handled > case.handle_deadline:
                 return case.handle_deadline
         return None
@@ -235,20 +222,16 @@ class Simulator:
             return handler.pk if handler else None
         if transition.role == Role.GRID_WORKER:
             return self.grid_workers.get(case.grid_id)
-        level = case.level if transition.scope == "case_level" else approving_level(case.level)
+        level = case.level if transition.scope == Scope.CASE_LEVEL else approving_level(case.level)
         return self.centre(case, level)
 
-    def apply(self, case: Case, action: str, moment: datetime) -> None:
-        """The services' own effect of the step, on the unsaved case."""
-        inputs: dict = {}
-        if action == "dispatch" and case.department_id is None:  # after a 回退: the routed one
-            inputs["department"] = self.departments[case.routed_department_id]
-        elif action == "request_extension":
-            inputs["extension_hours"] = 14
-        elif action == "evaluate":
-            inputs["rating"] = self.rng.choices([5, 4, 3, 2, 1], [60, 25, 9, 4, 2])[0]
-        handler = self.handlers.get(case.department_id) if action == "start" else None
-        apply_transition(case, handler, BY_ACTION[action], moment, **inputs)
+    def apply(self, case: Case, transition: Transition, moment: datetime) -> str:
+        """The step's own inputs (its declared examples, checked by its own fields) and effect,
+        on the unsaved case; the note it leaves on the timeline."""
+        inputs = transition.clean_inputs(case, transition.example_inputs(case, self.rng))
+        handler = self.handlers.get(case.department_id) if transition.action == "start" else None
+        apply_transition(case, handler, transition, moment, inputs)
+        return inputs["note"]
 
 
 def generate_demo_cases(
@@ -282,44 +265,27 @@ def generate_demo_cases(
         grid = grids[position]
         lon, lat = points[position].pop()
         category = rng.choices(simulator.categories, simulator.weights)[0]
-        route = simulator.route(category, grid)
         source = rng.choices(list(SOURCE_WEIGHTS), list(SOURCE_WEIGHTS.values()))[0]
         day = moment.astimezone(LOCAL).date()
         serials[day] = serials.get(day, 0) + 1
-        reporter_id = simulator.grid_workers.get(grid.pk) if source == Source.GRID_WORKER else None
-        case = Case(
-            county_code=settings.COUNTY_CODE,
-            code=f"{day:%y%m%d}{serials[day]:04d}",
-            kind=category.kind,
+        by_resident = source != Source.GRID_WORKER
+        case = build_case(
+            code=case_code(day, serials[day]),
             category=category,
+            grid=grid,
+            route=simulator.routes.route(category, grid),
             description=rng.choice(
                 DESCRIPTIONS.get(category.code, [f"{category.name}问题，请处理"])
             ),
             lon=round(float(lon), 6),
             lat=round(float(lat), 6),
-            grid=grid,
-            village_id=grid.parent_id,
-            town_id=grid.parent.parent_id,
-            source=source,
-            reporter_id=reporter_id,
-            reporter_name=""
-            if source == Source.GRID_WORKER
-            else rng.choice("王李张刘陈杨黄赵") + "先生",
-            reporter_phone=""
-            if source == Source.GRID_WORKER
-            else "100" + str(rng.randint(10**7, 10**8 - 1)),
-            priority=Priority.URGENT if rng.random() < 0.05 else Priority.NORMAL,
-            status=Status.REPORTED,
-            level=route.level,
-            department=route.department,
             reported_at=moment,
-            accept_deadline=add_working_hours(
-                moment, limit_in_hours(category.accept_limit, category.accept_unit)
-            ),
+            source=source,
+            reporter_name=rng.choice("王李张刘陈杨黄赵") + "先生" if by_resident else "",
+            reporter_phone="100" + str(rng.randint(10**7, 10**8 - 1)) if by_resident else "",
+            priority=Priority.URGENT if rng.random() < 0.05 else Priority.NORMAL,
         )
-        case.routed_department_id = (
-            route.department.pk if route.department else simulator.town_government.get(case.town_id)
-        )
+        case.reporter_id = None if by_resident else simulator.grid_workers.get(grid.pk)
         steps = simulator.walk(case, category, now)
         cases.append(case)
         timelines.append(steps)
@@ -386,7 +352,7 @@ def fill_demo_queues(logins: dict) -> list[Case]:
     if handler is not None:
         take_action(verified, handler, "start")
         take_action(
-            verified, handler, "feed_back", note="已更换灯泡，恢复照明"
+            verified, handler, "feed_back", {"note": "已更换灯泡，恢复照明"}
         )  # → the grid worker verifies
     street = report("E0501", "早市摊贩占道经营，影响通行")
     take_action(street, logins["town_operator"], "accept")

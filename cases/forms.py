@@ -1,56 +1,18 @@
 """Forms of the case pages: the inbox filters, the report, one small form per workflow action."""
 
 from django import forms
-from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from staff.models import Role
 
+from .fields import MAX_PHOTOS, MultipleImageField
+from .kinds import get_kind
 from .models import Case, Category, Priority, Source, Status
-from .selectors import departments_for_dispatch
-from .services import MAX_EXTENSION_HOURS
 from .workflow import Transition
 
-MAX_PHOTOS = 9
 OPERATOR_SOURCES = [Source.HOTLINE, Source.WINDOW, Source.RESIDENT]
-
-
-# --- photos: Django 5.2 needs its own field for <input type=file multiple> ----------------------
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleImageField(forms.ImageField):
-    """Several images; each is checked by Pillow (ImageField) and against MAX_PHOTO_BYTES."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
-        if not files and self.required:
-            raise forms.ValidationError(self.error_messages["required"], code="required")
-        if len(files) > MAX_PHOTOS:
-            raise forms.ValidationError(
-                _("Attach at most %(count)s photos.") % {"count": MAX_PHOTOS}, code="too_many"
-            )
-        single_clean = super().clean
-        return [single_clean(item, initial) for item in files]
-
-    def validate(self, value):
-        super().validate(value)
-        if value and value.size > settings.MAX_PHOTO_BYTES:
-            raise forms.ValidationError(
-                _("The photo %(name)s is larger than %(limit)s.")
-                % {"name": value.name, "limit": filesizeformat(settings.MAX_PHOTO_BYTES)},
-                code="too_large",
-            )
 
 
 # --- categories: the leaves, grouped by their parent in <optgroup>s ----------------------------
@@ -186,79 +148,16 @@ class ReportForm(forms.Form):
 
 
 class ActionForm(forms.Form):
-    """The inputs one transition needs: a note always, and what its effect reads."""
-
-    note = forms.CharField(
-        label=_("Note"),
-        max_length=2000,
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
+    """The inputs one step declares (workflow.Transition.inputs), and its note."""
 
     def __init__(self, transition: Transition, case: Case, *args, **kwargs):
         kwargs.setdefault("auto_id", f"id_{transition.action}_%s")
         super().__init__(*args, **kwargs)
         self.transition = transition
-        note = self.fields["note"]
-        note.required = transition.note_required
-        note.label = _("Reason or description") if transition.note_required else _("Note")
-        if transition.note_required:
-            note.error_messages["required"] = _(
-                "Give a reason or description for “%(action)s”."
-            ) % {"action": transition.label}
-        extra = EXTRA_FIELDS.get(transition.action)
-        if extra:
-            self.fields.update(extra(case))
-
-    def action_arguments(self) -> dict:
-        """Keyword arguments for services.take_action."""
-        data = self.cleaned_data
-        return {
-            "note": data.get("note", ""),
-            "department": data.get("department"),
-            "extension_hours": data.get("extension_hours"),
-            "rating": data.get("rating"),
-            "photos": data.get("photos") or (),
-        }
+        self.fields.update(transition.form_fields(case))
 
 
-def _dispatch_fields(case: Case) -> dict:
-    return {
-        "department": forms.ModelChoiceField(
-            label=_("Department"),
-            queryset=departments_for_dispatch(case),
-            initial=case.department_id,
-            empty_label=None,
-        )
-    }
-
-
-def _extension_fields(case: Case) -> dict:
-    return {
-        "extension_hours": forms.IntegerField(
-            label=_("Extra working hours"), min_value=1, max_value=MAX_EXTENSION_HOURS
-        )
-    }
-
-
-def _evaluate_fields(case: Case) -> dict:
-    return {
-        "rating": forms.TypedChoiceField(
-            label=_("Evaluation (1–5)"),
-            choices=[(number, str(number)) for number in range(1, 6)],
-            coerce=int,
-            widget=forms.RadioSelect,
-        )
-    }
-
-
-def _feed_back_fields(case: Case) -> dict:
-    return {"photos": MultipleImageField(label=_("Photos of the result"), required=False)}
-
-
-EXTRA_FIELDS = {
-    "dispatch": _dispatch_fields,
-    "request_extension": _extension_fields,
-    "evaluate": _evaluate_fields,
-    "feed_back": _feed_back_fields,
-}
+def kind_detail_form(category: Category | None, data=None) -> forms.ModelForm | None:
+    """The report form's fragment: the detail form of the category's kind of case, if it has one."""
+    detail = get_kind(category.case_kind).detail if category is not None else None
+    return detail.form(data, prefix="detail") if detail is not None else None

@@ -21,8 +21,10 @@ from django.utils.translation import gettext as _
 from territory.grid_index import get_grid_index
 from territory.models import Region
 
+from .errors import CaseError
 from .models import Case, Category, Source, Status, TimelineEntry
-from .selectors import route_for
+from .selectors import RouteTable
+from .services import build_case
 from .worktime import LOCAL, deadline_after
 
 HISTORY_COLUMNS = [
@@ -37,6 +39,7 @@ HISTORY_COLUMNS = [
     "rating",
 ]
 FINAL_STATUSES = {Status.CLOSED, Status.EVALUATED, Status.REJECTED}
+DATETIME_COLUMNS = ["reported_at", "accept_deadline", "accepted_at", "closed_at"]
 CHUNK_ROWS = 50_000
 MAX_ERRORS = 200
 
@@ -77,13 +80,13 @@ class _Importer:
         }
         self.index = get_grid_index()
         self.grids = {grid.pk: grid for grid in Region.objects.grids().select_related("parent")}
-        self.routes: dict = {}
+        self.routes = RouteTable()
         self.deadlines: dict = {}
         self.seen_codes: set[str] = set()
         self.errors: list[str] = []
         self.now = timezone.now()
         self.case_columns = [
-            "id", "county_code", "code", "kind", "category_id", "description", "address", "lon", "lat", "grid_id",
+            "id", "county_code", "code", "kind", "case_kind", "category_id", "description", "address", "lon", "lat", "grid_id",
             "village_id", "town_id", "source", "reporter_name", "reporter_phone", "priority", "status", "level",
             "department_id", "reported_at", "accept_deadline", "accepted_at", "closed_at", "rework_count", "rating",
             "updated_at",
@@ -200,12 +203,6 @@ class _Importer:
                 located.append((*row, int(self.index.ids[position])))
         return located
 
-    def route(self, category: Category, grid: Region):
-        key = (category.pk, grid.parent.parent_id)
-        if key not in self.routes:
-            self.routes[key] = route_for(category, grid)
-        return self.routes[key]
-
     def accept_deadline(self, category: Category, reported_at: datetime) -> datetime:
         key = (category.accept_limit, category.accept_unit, reported_at)
         if key not in self.deadlines:
@@ -215,12 +212,13 @@ class _Importer:
         return self.deadlines[key]
 
     def rows(self, located: list[tuple], first_id: int) -> tuple[list[tuple], list[tuple]]:
+        """The rows to write, each case put together by `services.build_case` like a live one."""
         cases, entries = [], []
         adapt = connection.ops.adapt_datetimefield_value
         note = self.source_name  # the file: the timeline's action label says what happened
         now = adapt(self.now)
-        for offset, (
-            _line,
+        for (
+            line,
             code,
             category,
             description,
@@ -231,28 +229,43 @@ class _Importer:
             closed_at,
             rating,
             grid_id,
-        ) in enumerate(located):
+        ) in located:
             grid = self.grids[grid_id]
-            route = self.route(category, grid)
-            department_id = route.department.pk if route.department else None
-            case_id = first_id + offset
-            accepted_at = None if status == Status.REJECTED else adapt(reported_at)
-            cases.append((
-                case_id, settings.COUNTY_CODE, code, category.kind, category.pk, description, "", lon, lat, grid_id,
-                grid.parent_id, grid.parent.parent_id, Source.IMPORT, "", "", "normal", status, route.level,
-                department_id, adapt(reported_at), adapt(self.accept_deadline(category, reported_at)), accepted_at,
-                adapt(closed_at) if closed_at else None, 0, rating, now,
-            ))  # fmt: skip
+            try:
+                case = build_case(
+                    code=code,
+                    category=category,
+                    grid=grid,
+                    route=self.routes.route(category, grid),
+                    description=description,
+                    lon=lon,
+                    lat=lat,
+                    reported_at=reported_at,
+                    source=Source.IMPORT,
+                    status=status,
+                    accept_deadline=self.accept_deadline(category, reported_at),
+                )
+            except CaseError as error:
+                self.error(line, "category/description", str(error))
+                continue
+            case.id = first_id + len(cases)
+            case.accepted_at = None if status == Status.REJECTED else reported_at
+            case.closed_at = closed_at
+            case.rating = rating
+            values = {column: getattr(case, column) for column in self.case_columns}
+            values |= {column: adapt(values[column]) for column in DATETIME_COLUMNS}
+            values["updated_at"] = now
+            cases.append(tuple(values[column] for column in self.case_columns))
             entries.append(
                 (
-                    settings.COUNTY_CODE,
-                    case_id,
+                    case.county_code,
+                    case.id,
                     now,
                     "import",
                     "",
                     status,
-                    route.level,
-                    department_id,
+                    case.level,
+                    case.department_id,
                     note,
                 )
             )

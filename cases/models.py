@@ -49,6 +49,9 @@ class Category(models.Model):
     handle_unit = models.CharField(
         _("unit"), max_length=6, choices=DeadlineUnit.choices, default=DeadlineUnit.WORKING_DAYS
     )
+    # The kind of case (cases.kinds) whose rules, details and steps its cases follow; blank: the
+    # core loop alone.
+    case_kind = models.CharField(_("kind of case"), max_length=24, blank=True, default="")
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -109,6 +112,9 @@ class Status(models.TextChoices):
     EVALUATED = "evaluated", _("Evaluated")
 
 
+# The statuses in which the case's handling deadline runs (and so it can be overdue).
+HANDLE_DEADLINE_STATUSES = [Status.DISPATCHED, Status.HANDLING, Status.EXTENSION_REQUESTED]
+
 OPEN_STATUSES = [
     Status.REPORTED,
     Status.ACCEPTED,
@@ -143,10 +149,7 @@ class CaseQuerySet(models.QuerySet):
         now = now or timezone.now()
         return self.filter(
             Q(status=Status.REPORTED, accept_deadline__lt=now)
-            | Q(
-                status__in=[Status.DISPATCHED, Status.HANDLING, Status.EXTENSION_REQUESTED],
-                handle_deadline__lt=now,
-            )
+            | Q(status__in=HANDLE_DEADLINE_STATUSES, handle_deadline__lt=now)
         )
 
     def for_list(self):
@@ -159,6 +162,7 @@ class Case(models.Model):
     county_code = models.CharField(_("county code"), max_length=12, default=settings.COUNTY_CODE)
     code = models.CharField(_("case number"), max_length=20)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    case_kind = models.CharField(_("kind of case"), max_length=24, blank=True, default="")
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
     description = models.TextField(_("description"), max_length=2000)
     address = models.CharField(_("address"), max_length=200, blank=True)
@@ -266,7 +270,7 @@ class Case(models.Model):
     def current_deadline(self):
         if self.status == Status.REPORTED:
             return self.accept_deadline
-        if self.status in (Status.DISPATCHED, Status.HANDLING, Status.EXTENSION_REQUESTED):
+        if self.status in HANDLE_DEADLINE_STATUSES:
             return self.handle_deadline
         return None
 

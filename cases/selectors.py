@@ -1,21 +1,19 @@
 """Reads: routing, what a user may see, what waits for them, one case fetched with access checked."""
 
 import time
-from dataclasses import dataclass
-from functools import reduce
-from operator import or_
+from dataclasses import dataclass, replace
 
-from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404
 
-from staff.models import Department, Role
+from staff.models import Department
 from territory.models import Level, Region
 
 from .models import Case, Category, RoutingRule
-from .workflow import TRANSITIONS, Scope, approving_level
+from .scopes import Reach, visible_reach
+from .workflow import all_transitions
 
 
 @dataclass(frozen=True)
@@ -53,87 +51,88 @@ def route_for(category: Category, grid: Region) -> Route:
 
 
 def _decide_route(category: Category, grid: Region) -> Route:
-    lineage = category.lineage()
-    category_rank = {node.pk: rank for rank, node in enumerate(lineage)}  # 0 = most specific
     rules = RoutingRule.objects.filter(
-        category__in=lineage, region__code__in=grid.ancestor_codes(), department__is_active=True
+        category__in=category.lineage(),
+        region__code__in=grid.ancestor_codes(),
+        department__is_active=True,
     ).select_related("region", "department")
+    return _best_route(rules, category, grid)
+
+
+def _best_route(rules, category: Category, grid: Region) -> Route:
+    """Among the rules for this category's lineage and this place, the deepest region first, then
+    the narrowest category; none: the town centre's dispatcher (属地兜底)."""
+    category_rank = {node.pk: rank for rank, node in enumerate(category.lineage())}  # 0 = narrowest
+    regions = set(grid.ancestor_codes())
+    fitting = [
+        rule for rule in rules if rule.category_id in category_rank and rule.region.code in regions
+    ]
     best = min(
-        rules, key=lambda rule: (-rule.region.depth, category_rank[rule.category_id]), default=None
+        fitting,
+        key=lambda rule: (-rule.region.depth, category_rank[rule.category_id]),
+        default=None,
     )
     if best is None:
         return Route(department=None, level=Level.TOWN, rule=None)
     return Route(department=best.department, level=best.level, rule=best)
 
 
-def _area_q(region: Region) -> Q:
-    field = {
-        Level.COUNTY: "county_code",
-        Level.TOWN: "town",
-        Level.VILLAGE: "village",
-        Level.GRID: "grid",
-    }[region.level]
-    return Q(**{field: region.code if region.level == Level.COUNTY else region.pk})
+class RouteTable:
+    """Routing for bulk work (the simulated year, a history import): every rule read once, each
+    (category, grid) decided once, by the same precedence as `route_for`."""
+
+    def __init__(self):
+        self.rules_by_category: dict[int, list[RoutingRule]] = {}
+        active = RoutingRule.objects.filter(department__is_active=True)
+        for rule in active.select_related("region", "department"):
+            self.rules_by_category.setdefault(rule.category_id, []).append(rule)
+        self.decided: dict[tuple[int, int], Route] = {}
+
+    def route(self, category: Category, grid: Region) -> Route:
+        key = (category.pk, grid.pk)
+        if key not in self.decided:
+            rules = [
+                rule
+                for node in category.lineage()
+                for rule in self.rules_by_category.get(node.pk, ())
+            ]
+            self.decided[key] = _best_route(rules, category, grid)
+        return self.decided[key]
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
     """Every case the user may open: their area, their department, or what they reported."""
-    cases = Case.objects.filter(county_code=settings.COUNTY_CODE)
-    if not user.is_authenticated or not user.is_active:
-        return cases.none()
-    if user.role == Role.ADMIN or user.is_superuser:
-        return cases
-    if user.role == Role.HANDLER:
-        return cases.filter(Q(department=user.department_id) | Q(assignee=user))
-    if user.region_id is None:
-        return cases.none()
-    if user.region.level == Level.COUNTY:
-        return cases  # the whole county: no OR, so the list can walk the reported_at index
-    return cases.filter(_area_q(user.region) | Q(reporter=user))
+    return visible_reach(user).filter(Case.objects.all())
 
 
-def _scope_q(user, scope: Scope) -> Q | None:
-    if scope is Scope.CASE_GRID:
-        return Q(grid=user.region_id) if user.region_id else None
-    if scope is Scope.CASE_DEPARTMENT:
-        return Q(department=user.department_id) if user.department_id else None
-    region = user.region
-    if region is None or region.level == Level.GRID:
-        return None
-    if scope is Scope.CASE_LEVEL:
-        return _area_q(region) & Q(level=region.level)
-    levels = [
-        level
-        for level in (Level.COUNTY, Level.TOWN, Level.VILLAGE)
-        if approving_level(level) == region.level
-    ]
-    return _area_q(region) & Q(level__in=levels)
+def may_see(user, case: Case) -> bool:
+    """The same rule as `cases_visible_to`, for one case in memory."""
+    return visible_reach(user).holds(case)
+
+
+def awaiting_reach(user) -> Reach:
+    """Where the workflow expects the user's next main-line step (read off the transitions).
+
+    One clause per way of standing, with every status it acts on: a short OR the database can
+    answer from its indexes (each clause is a subset of what the user may see).
+    """
+    merged: dict[tuple, list] = {}
+    for transition in all_transitions():
+        if transition.side_branch or transition.role != user.role:
+            continue
+        key = (transition.scope, transition.case_levels, transition.case_kind)
+        merged.setdefault(key, []).append(transition)
+    reach = Reach()
+    for group in merged.values():
+        statuses = sorted({status for transition in group for status in transition.sources})
+        first = replace(group[0], sources=tuple(statuses))
+        reach = reach | first.reach(user)
+    return reach
 
 
 def cases_awaiting(user) -> QuerySet[Case]:
-    """The user's queue: cases on which the workflow expects their next main-line step (read off TRANSITIONS).
-
-    One clause per scope, with every status that scope acts on: a short OR the database can
-    answer from its indexes (each clause is a subset of what the user may see).
-    """
-    statuses_by_scope: dict[tuple, set[str]] = {}
-    for transition in TRANSITIONS:
-        if transition.role != user.role or transition.side_branch:
-            continue
-        key = (transition.scope, transition.case_levels)
-        statuses_by_scope.setdefault(key, set()).update(transition.sources)
-    clauses = []
-    for (scope, case_levels), statuses in statuses_by_scope.items():
-        clause = _scope_q(user, scope)
-        if clause is None:
-            continue
-        clause &= Q(status__in=sorted(statuses))
-        if case_levels:
-            clause &= Q(level__in=case_levels)
-        clauses.append(clause)
-    if not user.is_active or not clauses:
-        return Case.objects.none()
-    return Case.objects.filter(county_code=settings.COUNTY_CODE).filter(reduce(or_, clauses))
+    """The user's queue: cases on which the workflow expects their next main-line step."""
+    return awaiting_reach(user).filter(Case.objects.all())
 
 
 def get_case_for(user, code: str) -> Case:
@@ -152,10 +151,3 @@ def get_case_for(user, code: str) -> Case:
 
 def timeline_of(case: Case):
     return case.timeline.select_related("actor", "department").order_by("at", "id")
-
-
-def departments_for_dispatch(case: Case) -> QuerySet[Department]:
-    """Active departments serving a region that holds the case's place."""
-    return Department.objects.filter(
-        is_active=True, region__code__in=case.grid.ancestor_codes()
-    ).order_by("code")

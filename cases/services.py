@@ -1,9 +1,8 @@
 """Actions on cases. Each is one transaction and appends to the case's timeline."""
 
-import csv
-import io
-from collections.abc import Sequence
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -15,7 +14,10 @@ from staff.models import Department, Role
 from staff.services import town_department_code
 from territory.grid_index import PointOutsideCounty, locate_grid
 from territory.models import Level, Region
+from wangge.csvtext import csv_reader
 
+from .errors import CaseError, InputError
+from .kinds import get_kind, guard_refusal
 from .models import (
     Case,
     CaseCodeCounter,
@@ -28,20 +30,22 @@ from .models import (
     Status,
     TimelineEntry,
 )
-from .selectors import departments_for_dispatch, route_for
-from .workflow import BY_ACTION, Transition, approving_level, can_take
-from .worktime import LOCAL, add_working_hours, deadline_after
+from .selectors import Route, route_for
+from .workflow import Transition, can_take, find_transition
+from .worktime import LOCAL, deadline_after
+
+__all__ = ["CaseError", "InputError", "report_case", "take_action", "supervise_overdue"]
 
 REPORTING_ROLES = {Role.GRID_WORKER, Role.INFORMANT, Role.OPERATOR}
-MAX_EXTENSION_HOURS = 20 * 7
 
 
-class CaseError(Exception):
-    """Something the user can act on: the message says what is wrong, in their language."""
+def case_code(day: date, serial: int) -> str:
+    """一案一码: day + serial, e.g. 2611250042, short enough to read out on the phone."""
+    return f"{day:%y%m%d}{serial:04d}"
 
 
 def next_case_code(now: datetime, county_code: str = settings.COUNTY_CODE) -> str:
-    """一案一码: day + serial, e.g. 2611250042, short enough to read out on the phone.
+    """The next free case number of the day.
 
     One statement takes the next serial (an upsert that returns the new value), so concurrent
     reports never share a number and never wait on a separate read.
@@ -55,7 +59,63 @@ def next_case_code(now: datetime, county_code: str = settings.COUNTY_CODE) -> st
             [county_code, day],
         )
         serial = cursor.fetchone()[0]
-    return f"{day:%y%m%d}{serial:04d}"
+    return case_code(day, serial)
+
+
+def build_case(
+    *,
+    code: str,
+    category: Category,
+    grid: Region,
+    route: Route,
+    description: str,
+    lon: float,
+    lat: float,
+    reported_at: datetime,
+    source: str,
+    reporter=None,
+    address: str = "",
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    priority: str = Priority.NORMAL,
+    status: str = Status.REPORTED,
+    accept_deadline: datetime | None = None,
+) -> Case:
+    """A new case row, unsaved: the one place a case is put together, for a live report, the
+    demo's simulated year and a history import alike (the bulk paths write many at once).
+
+    The caller gives a leaf category (a live report checks it; the bulk paths load only leaves).
+    """
+    if not category.is_active:
+        raise CaseError(_("Choose a specific, active category."))
+    description = description.strip()
+    if not description:
+        raise CaseError(_("Describe the problem."))
+    return Case(
+        county_code=settings.COUNTY_CODE,
+        code=code,
+        kind=category.kind,
+        case_kind=category.case_kind,
+        category=category,
+        description=description,
+        address=address.strip(),
+        lon=lon,
+        lat=lat,
+        grid=grid,
+        village_id=grid.parent_id,
+        town_id=grid.parent.parent_id,
+        source=source,
+        reporter=reporter,
+        reporter_name=reporter_name.strip(),
+        reporter_phone=reporter_phone.strip(),
+        priority=priority,
+        status=status,
+        level=route.level,
+        department=route.department,
+        reported_at=reported_at,
+        accept_deadline=accept_deadline
+        or deadline_after(reported_at, category.accept_limit, category.accept_unit),
+    )
 
 
 def _append(
@@ -89,51 +149,66 @@ def report_case(
     reporter_phone: str = "",
     priority: str = Priority.NORMAL,
     photos: Sequence[UploadedFile] = (),
+    details: Mapping[str, Any] | None = None,
     now: datetime | None = None,
 ) -> Case:
-    """信息收集 → 案卷建立: place the report in its grid, route it, give it a number and a deadline."""
+    """信息收集 → 案卷建立: place the report in its grid, route it, give it a number and a deadline.
+
+    `details` are the facts the category's kind of case asks for (its detail form's fields).
+    """
     if reporter is not None and reporter.role not in REPORTING_ROLES:
         raise CaseError(_("Your role cannot report cases."))
-    if not category.is_active or category.children.exists():
+    if category.children.exists():
         raise CaseError(_("Choose a specific, active category."))
-    if not description.strip():
-        raise CaseError(_("Describe the problem."))
     try:
         grid = locate_grid(lon, lat)
     except PointOutsideCounty as error:
         raise CaseError(str(error)) from error
+    detail_form = _detail_form(category, details)
     now = now or timezone.now()
-    route = route_for(category, grid)
-    village = grid.parent
-    case = Case.objects.create(
-        county_code=settings.COUNTY_CODE,
-        code=next_case_code(now),
-        kind=category.kind,
+    case = build_case(
+        code="",
         category=category,
-        description=description.strip(),
-        address=address.strip(),
+        grid=grid,
+        route=route_for(category, grid),
+        description=description,
         lon=lon,
         lat=lat,
-        grid=grid,
-        village=village,
-        town_id=village.parent_id,
+        reported_at=now,
         source=source,
         reporter=reporter,
-        reporter_name=reporter_name.strip(),
-        reporter_phone=reporter_phone.strip(),
+        address=address,
+        reporter_name=reporter_name,
+        reporter_phone=reporter_phone,
         priority=priority,
-        status=Status.REPORTED,
-        level=route.level,
-        department=route.department,
-        reported_at=now,
-        accept_deadline=deadline_after(now, category.accept_limit, category.accept_unit),
     )
-    for photo in photos:
-        CasePhoto.objects.create(
-            case=case, image=photo, uploaded_by=reporter, uploaded_at=now, stage=Status.REPORTED
-        )
+    case.code = next_case_code(now)
+    case.save()
+    if detail_form is not None:
+        detail = detail_form.save(commit=False)
+        detail.case = case
+        detail.save()
+    _store_photos(case, photos, reporter, now)
     _append(case, reporter, "report", "", note="", at=now)
     return case
+
+
+def _detail_form(category: Category, details: Mapping[str, Any] | None):
+    """The category's kind's detail form, checked; None when the kind keeps no details."""
+    detail = get_kind(category.case_kind).detail
+    if detail is None:
+        return None
+    form = detail.form(data=dict(details or {}))
+    if not form.is_valid():
+        raise InputError({name: list(errors) for name, errors in form.errors.items()})
+    return form
+
+
+def _store_photos(case: Case, photos: Sequence[UploadedFile], user, now: datetime) -> None:
+    for photo in photos or ():
+        CasePhoto.objects.create(
+            case=case, image=photo, uploaded_by=user, uploaded_at=now, stage=case.status
+        )
 
 
 def ensure_may_take(user, case: Case, transition: Transition) -> None:
@@ -150,162 +225,44 @@ def take_action(
     case: Case,
     user,
     action: str,
+    inputs: Mapping[str, Any] | None = None,
     *,
-    note: str = "",
-    department: Department | None = None,
-    extension_hours: int | None = None,
-    rating: int | None = None,
-    photos: Sequence[UploadedFile] = (),
     now: datetime | None = None,
 ) -> Case:
-    """Move a case one step, if the workflow lets this user take that step now."""
-    transition = BY_ACTION.get(action)
+    """Move a case one step, if the workflow lets this user take that step now.
+
+    `inputs` are what the step declares (workflow.Transition.inputs) plus its note; they are
+    checked here by the step's own fields, whoever calls: the case page, the API, the demo.
+    """
+    transition = find_transition(action)
     if transition is None:
         raise CaseError(_("Unknown action “%(action)s”.") % {"action": action})
     case = Case.objects.select_for_update().select_related("category", "grid").get(pk=case.pk)
     ensure_may_take(user, case, transition)
-    note = note.strip()
-    if transition.note_required and not note:
-        raise CaseError(
-            _("Give a reason or description for “%(action)s”.") % {"action": transition.label}
-        )
+    cleaned = transition.clean_inputs(case, inputs or {})
+    refusal = guard_refusal(case, action, cleaned)
+    if refusal:
+        raise CaseError(refusal)
     now = now or timezone.now()
     from_status = case.status
-    apply_transition(
-        case,
-        user,
-        transition,
-        now,
-        department=department,
-        extension_hours=extension_hours,
-        rating=rating,
-    )
+    apply_transition(case, user, transition, now, cleaned)
     case.save()
-    for photo in photos:
-        CasePhoto.objects.create(
-            case=case, image=photo, uploaded_by=user, uploaded_at=now, stage=case.status
-        )
-    _append(case, user, action, from_status, note=note, at=now)
+    _store_photos(case, cleaned.get("photos"), user, now)
+    _append(case, user, action, from_status, note=cleaned["note"], at=now)
     return case
 
 
-def apply_transition(case: Case, user, transition: Transition, now: datetime, **inputs) -> None:
-    """A step's effect and new status on the case in memory, checks of its inputs included.
+def apply_transition(
+    case: Case, user, transition: Transition, now: datetime, inputs: Mapping[str, Any]
+) -> None:
+    """A step's effect and new status on the case in memory, its inputs already checked.
 
     The caller has checked who may take it and saves: `take_action`, or the demo's simulated
     year, which walks its cases through the same effects.
     """
-    _APPLY[transition.action](case, user, now, **inputs)
+    transition.effect(case, user, now, inputs)
     if transition.target is not None:
         case.status = transition.target
-
-
-# What each action does beyond changing the status: small functions, one per action that needs one.
-
-
-def _accept(case, user, now, **_kwargs):
-    case.accepted_at = now
-
-
-def _escalate(case, user, now, **_kwargs):
-    case.level = approving_level(case.level)
-
-
-def _dispatch(case, user, now, *, department=None, **_kwargs):
-    department = department or case.department
-    if department is None:
-        raise CaseError(_("Choose the department to dispatch to."))
-    if not departments_for_dispatch(case).filter(pk=department.pk).exists():
-        raise CaseError(_("%(department)s does not serve this place.") % {"department": department})
-    case.department = department
-    case.dispatched_at = now
-    case.handle_deadline = deadline_after(
-        now, case.category.handle_limit, case.category.handle_unit
-    )
-
-
-def _start(case, user, now, **_kwargs):
-    case.assignee = user
-
-
-def _return(case, user, now, **_kwargs):
-    case.department = None
-    case.assignee = None
-    case.dispatched_at = None
-    case.handle_deadline = None
-
-
-def _feed_back(case, user, now, **_kwargs):
-    case.fed_back_at = now
-
-
-def _request_extension(case, user, now, *, extension_hours=None, **_kwargs):
-    if not extension_hours or not 1 <= extension_hours <= MAX_EXTENSION_HOURS:
-        raise CaseError(
-            _("Ask for between 1 and %(max)s working hours of extension.")
-            % {"max": MAX_EXTENSION_HOURS}
-        )
-    case.requested_extension_hours = extension_hours
-
-
-def _approve_extension(case, user, now, **_kwargs):
-    case.handle_deadline = add_working_hours(
-        max(case.handle_deadline, now), case.requested_extension_hours
-    )
-    case.requested_extension_hours = None
-    case.supervised_at = None
-
-
-def _refuse_extension(case, user, now, **_kwargs):
-    case.requested_extension_hours = None
-
-
-def _resume(case, user, now, **_kwargs):
-    case.dispatched_at = now
-    case.handle_deadline = deadline_after(
-        now, case.category.handle_limit, case.category.handle_unit
-    )
-    case.supervised_at = None
-
-
-def _rework(case, user, now, **_kwargs):
-    case.rework_count += 1
-    case.fed_back_at = None
-
-
-def _close(case, user, now, **_kwargs):
-    case.closed_at = now
-
-
-def _evaluate(case, user, now, *, rating=None, **_kwargs):
-    if rating not in (1, 2, 3, 4, 5):
-        raise CaseError(_("Give an evaluation from 1 to 5."))
-    case.rating = rating
-
-
-def _nothing(case, user, now, **_kwargs):
-    pass
-
-
-_APPLY = {
-    "accept": _accept,
-    "reject": _nothing,
-    "escalate": _escalate,
-    "dispatch": _dispatch,
-    "start": _start,
-    "return": _return,
-    "feed_back": _feed_back,
-    "request_extension": _request_extension,
-    "approve_extension": _approve_extension,
-    "refuse_extension": _refuse_extension,
-    "suspend": _nothing,
-    "resume": _resume,
-    "verify": _nothing,
-    "rework": _rework,
-    "close": _close,
-    "evaluate": _evaluate,
-}
-assert set(_APPLY) == set(BY_ACTION), "every transition needs its effect"
 
 
 def supervise_overdue(now: datetime | None = None) -> int:
@@ -344,12 +301,12 @@ CATEGORY_COLUMNS = [
 
 
 @transaction.atomic
-def install_categories(text: str) -> list[Category]:
+def install_categories(text: str, case_kind: str = "") -> list[Category]:
     """Create or update the category tree with deadlines and its default (county-wide) routing.
 
     A department code that names a per-town office (派出所 `pcs` …) gives one rule per town.
     """
-    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    rows = list(csv_reader(text))
     by_code: dict[str, Category] = {}
     county = Region.objects.get(level=Level.COUNTY)
     towns = list(Region.objects.filter(level=Level.TOWN))
@@ -371,6 +328,7 @@ def install_categories(text: str) -> list[Category]:
             "name": row["name"],
             "kind": row["kind"],
             "parent": by_code.get(row["parent_code"]),
+            "case_kind": case_kind,
         }
         if row["accept_limit"]:
             defaults |= {

@@ -10,17 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
-from .forms import ActionForm, InboxFilterForm, ReportForm
-from .selectors import cases_awaiting, cases_visible_to, get_case_for, timeline_of
-from .services import REPORTING_ROLES, CaseError, ensure_may_take, report_case, take_action
-from .workflow import BY_ACTION, TRANSITIONS, available_transitions
+from .errors import CaseError, InputError
+from .forms import ActionForm, InboxFilterForm, ReportForm, kind_detail_form, leaf_categories
+from .kinds import detail_of, get_kind
+from .selectors import cases_awaiting, cases_visible_to, get_case_for, may_see, timeline_of
+from .services import REPORTING_ROLES, ensure_may_take, report_case, take_action
+from .workflow import available_transitions, find_transition, roles_with_a_queue
 
 CASES_PER_PAGE = 50
-
-
-def _has_queue(user) -> bool:
-    """Whether the workflow ever gives this user's role an action (leaders and admins: no)."""
-    return any(transition.role == user.role for transition in TRANSITIONS)
 
 
 @login_required
@@ -28,7 +25,7 @@ def _has_queue(user) -> bool:
 def inbox(request):
     """Awaiting me (the default) or all I can see, filtered; htmx gets only the table back."""
     user = request.user
-    has_queue = _has_queue(user)
+    has_queue = user.role in roles_with_a_queue()
     tab = "awaiting" if has_queue and request.GET.get("tab") != "all" else "all"
     cases = cases_awaiting(user) if tab == "awaiting" else cases_visible_to(user)
     filters = InboxFilterForm(request.GET)
@@ -49,7 +46,9 @@ def report(request):
     if request.method != "POST":
         return render(request, "cases/report.html", {"form": ReportForm(user=user)})
     form = ReportForm(request.POST, request.FILES, user=user)
-    if form.is_valid():
+    form_is_valid = form.is_valid()
+    details = kind_detail_form(form.cleaned_data.get("category"), request.POST)
+    if form_is_valid and (details is None or details.is_valid()):
         data = form.cleaned_data
         try:
             case = report_case(
@@ -64,6 +63,7 @@ def report(request):
                 reporter_phone=data.get("reporter_phone", ""),
                 priority=data["priority"],
                 photos=data["photos"],
+                details=details.cleaned_data if details is not None else None,
             )
         except CaseError as error:
             form.add_error(None, str(error))
@@ -72,7 +72,15 @@ def report(request):
                 request, _("Case %(code)s reported. Keep the number.") % {"code": case.code}
             )
             return redirect("cases:detail", code=case.code)
-    return render(request, "cases/report.html", {"form": form}, status=400)
+    context = {"form": form, "details": details}
+    return render(request, "cases/report.html", context, status=400)
+
+
+@login_required
+def report_details(request):
+    """The report form's fragment for the chosen category's kind of case (htmx, on change)."""
+    category = leaf_categories().filter(pk=request.GET.get("category") or None).first()
+    return render(request, "cases/_kind_details.html", {"details": kind_detail_form(category)})
 
 
 def _render_case(request, case, *, failed: ActionForm | None = None, status: int = 200):
@@ -82,8 +90,11 @@ def _render_case(request, case, *, failed: ActionForm | None = None, status: int
         else ActionForm(transition, case)
         for transition in available_transitions(request.user, case)
     ]
+    kind = get_kind(case.case_kind)
     context = {
         "case": case,
+        "kind": kind,
+        "detail": detail_of(case),
         "timeline": timeline_of(case),
         "photos": case.photos.order_by("uploaded_at", "pk"),
         "action_forms": action_forms,
@@ -100,11 +111,11 @@ def case_detail(request, code: str):
 @login_required
 def case_act(request, code: str, action: str):
     """Take one workflow action; a refusal re-renders the case page with status 400."""
-    transition = BY_ACTION.get(action)
-    if transition is None:
-        raise Http404
     user = request.user
     case = get_case_for(user, code)
+    transition = find_transition(action)
+    if transition is None or transition.case_kind not in (None, case.case_kind):
+        raise Http404
     try:
         ensure_may_take(user, case, transition)  # before the form: say "not yours", not "no note"
     except CaseError as error:
@@ -113,12 +124,15 @@ def case_act(request, code: str, action: str):
     form = ActionForm(transition, case, request.POST, request.FILES)
     if form.is_valid():
         try:
-            take_action(case, user, action, **form.action_arguments())
+            moved = take_action(case, user, action, form.cleaned_data)
+        except InputError as error:
+            for name, problems in error.errors.items():
+                form.add_error(name if name in form.fields else None, problems)
         except CaseError as error:
             form.add_error(None, str(error))
         else:
             messages.success(request, _("Done: %(action)s.") % {"action": transition.label})
-            if cases_visible_to(user).filter(pk=case.pk).exists():
+            if may_see(user, moved):
                 return redirect("cases:detail", code=case.code)
             return redirect("cases:inbox")  # e.g. returned by a department: no longer theirs
     messages.error(

@@ -1,28 +1,51 @@
-"""The case loop as data: every transition, from which states, to which, and who may take it.
+"""The case loop as data: every transition, from which states, to which, who may take it, the
+inputs it takes and what it does. Nothing else in the code decides who may move a case or how.
 
 GB/T 30428: 立案 → 派遣 → 处置 → 反馈 → 核查 → 结案 → 评价, with 不予立案, 上报, 回退, 延期, 挂账
-and 返工 beside the main line. Nothing else in the code decides who may move a case.
+and 返工 beside the main line. The case page's forms, the demo's simulated year and the service
+`take_action` all read the declarations below: adding an action is one row here.
 """
 
-from dataclasses import dataclass
-from enum import StrEnum
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any
 
+from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from staff.models import Role
-from territory.models import Level, level_above
+from staff.selectors import departments_serving
+from territory.models import Level
 
+from .errors import CaseError, InputError
+from .fields import MultipleImageField
 from .models import Status
+from .scopes import Reach, Scope, approving_level, standing_reach, where
+from .worktime import add_working_hours, deadline_after
+
+MAX_EXTENSION_HOURS = 20 * 7
+
+Inputs = Mapping[str, Any]
+Effect = Callable[[Any, Any, datetime, Inputs], None]  # (case, user, now, cleaned inputs)
 
 
-class Scope(StrEnum):
-    """How the actor must stand to the case."""
+@dataclass(frozen=True)
+class Input:
+    """One value a step takes, as a form field built for the case (its choices may depend on it),
+    and an example value for the demo's simulated year and the tests."""
 
-    CASE_LEVEL = "case_level"  # operator of the centre at the case's level, over the case's place
-    LEVEL_ABOVE = "level_above"  # operator of the centre one level above (the county for itself)
-    CASE_GRID = "case_grid"  # grid worker of the case's grid
-    CASE_DEPARTMENT = "case_department"  # handler in the department the case is dispatched to
+    name: str
+    field: Callable[[Any], forms.Field]
+    example: Callable[[Any, random.Random], Any] = lambda case, rng: None
+
+
+def _no_effect(case, user, now: datetime, inputs: Inputs) -> None:
+    pass
 
 
 @dataclass(frozen=True)
@@ -33,199 +56,308 @@ class Transition:
     target: Status | None  # None: the status stays (上报 moves the level instead)
     role: Role
     scope: Scope
+    effect: Effect = (
+        _no_effect  # what the step does beyond the status, checks of its inputs included
+    )
+    inputs: tuple[Input, ...] = ()
     note_required: bool = False
+    example_note: str = ""  # for the demo's simulated year
     case_levels: tuple[str, ...] | None = None  # only for cases at these levels
     # A side branch (上报, 回退, 挂账 …) can be taken but does not by itself put a case in a queue.
     side_branch: bool = False
+    case_kind: str | None = None  # set when a kind registers the transition: only its cases
+
+    def applies_to(self) -> tuple:
+        """The conditions on the case itself (not the actor) under which the step may be taken."""
+        conditions = [where("status", *self.sources)]
+        if self.case_levels:
+            conditions.append(where("level", *self.case_levels))
+        if self.case_kind:
+            conditions.append(where("case_kind", self.case_kind))
+        return tuple(conditions)
+
+    def reach(self, user) -> Reach:
+        """The cases on which this user may take this step now (empty for another role)."""
+        if not user.is_authenticated or not user.is_active or user.role != self.role:
+            return Reach()
+        return standing_reach(user, self.scope).narrowed(*self.applies_to())
+
+    def form_fields(self, case) -> dict[str, forms.Field]:
+        """The step's inputs as form fields: a note always (required where the step needs a reason)."""
+        message = _("Give a reason or description for “%(action)s”.") % {"action": self.label}
+        note = forms.CharField(
+            label=_lazy("Reason or description") if self.note_required else _lazy("Note"),
+            max_length=2000,
+            required=self.note_required,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            error_messages={"required": message},
+        )
+        return {"note": note} | {item.name: item.field(case) for item in self.inputs}
+
+    def clean_inputs(self, case, inputs: Inputs) -> dict[str, Any]:
+        """The inputs checked by their own fields, once for every caller (page, API, demo)."""
+        cleaned, errors = {}, {}
+        for name, form_field in self.form_fields(case).items():
+            value = inputs.get(name)
+            if isinstance(value, str):
+                value = value.strip()
+            try:
+                cleaned[name] = form_field.clean(value)
+            except ValidationError as error:
+                errors[name] = list(error.messages)
+        if errors:
+            raise InputError(errors)
+        return cleaned
+
+    def example_inputs(self, case, rng: random.Random) -> dict[str, Any]:
+        return {"note": self.example_note} | {
+            item.name: item.example(case, rng) for item in self.inputs
+        }
 
 
-S = Status
-TRANSITIONS: tuple[Transition, ...] = (
-    Transition(
-        "accept", _("Accept (立案)"), (S.REPORTED,), S.ACCEPTED, Role.OPERATOR, Scope.CASE_LEVEL
-    ),
-    Transition(
-        "reject",
-        _("Do not accept (不予立案)"),
-        (S.REPORTED,),
-        S.REJECTED,
-        Role.OPERATOR,
-        Scope.CASE_LEVEL,
-        note_required=True,
-        side_branch=True,
-    ),
-    Transition(
-        "escalate",
-        _("Escalate to the level above (上报)"),
-        (S.REPORTED, S.ACCEPTED),
-        None,
-        Role.OPERATOR,
-        Scope.CASE_LEVEL,
-        note_required=True,
-        case_levels=(Level.VILLAGE, Level.TOWN),
-        side_branch=True,
-    ),
-    Transition(
-        "dispatch",
-        _("Dispatch (派遣)"),
-        (S.ACCEPTED,),
-        S.DISPATCHED,
-        Role.OPERATOR,
-        Scope.CASE_LEVEL,
-    ),
-    Transition(
-        "start",
-        _("Start handling"),
-        (S.DISPATCHED,),
-        S.HANDLING,
-        Role.HANDLER,
-        Scope.CASE_DEPARTMENT,
-    ),
-    Transition(
-        "return",
-        _("Return to dispatcher (回退)"),
-        (S.DISPATCHED, S.HANDLING),
-        S.ACCEPTED,
-        Role.HANDLER,
-        Scope.CASE_DEPARTMENT,
-        note_required=True,
-        side_branch=True,
-    ),
-    Transition(
-        "feed_back",
-        _("Report the result (处置反馈)"),
-        (S.HANDLING,),
-        S.FED_BACK,
-        Role.HANDLER,
-        Scope.CASE_DEPARTMENT,
-        note_required=True,
-    ),
-    Transition(
-        "request_extension",
-        _("Request an extension (延期)"),
-        (S.HANDLING,),
-        S.EXTENSION_REQUESTED,
-        Role.HANDLER,
-        Scope.CASE_DEPARTMENT,
-        note_required=True,
-        side_branch=True,
-    ),
-    Transition(
-        "approve_extension",
-        _("Approve the extension"),
-        (S.EXTENSION_REQUESTED,),
-        S.HANDLING,
-        Role.OPERATOR,
-        Scope.LEVEL_ABOVE,
-    ),
-    Transition(
-        "refuse_extension",
-        _("Refuse the extension"),
-        (S.EXTENSION_REQUESTED,),
-        S.HANDLING,
-        Role.OPERATOR,
-        Scope.LEVEL_ABOVE,
-        note_required=True,
-        side_branch=True,
-    ),
-    Transition(
-        "suspend",
-        _("Suspend (挂账)"),
-        (S.DISPATCHED, S.HANDLING),
-        S.SUSPENDED,
-        Role.OPERATOR,
-        Scope.CASE_LEVEL,
-        note_required=True,
-        side_branch=True,
-    ),
-    Transition(
-        "resume",
-        _("Resume handling"),
-        (S.SUSPENDED,),
-        S.DISPATCHED,
-        Role.OPERATOR,
-        Scope.CASE_LEVEL,
-    ),
-    Transition(
-        "verify",
-        _("Verified on site (核查通过)"),
-        (S.FED_BACK,),
-        S.VERIFIED,
-        Role.GRID_WORKER,
-        Scope.CASE_GRID,
-    ),
-    Transition(
-        "rework",
-        _("Send back for rework (返工)"),
-        (S.FED_BACK,),
-        S.HANDLING,
-        Role.GRID_WORKER,
-        Scope.CASE_GRID,
-        note_required=True,
-        side_branch=True,
-    ),
-    Transition(
-        "close", _("Close (结案)"), (S.VERIFIED,), S.CLOSED, Role.OPERATOR, Scope.CASE_LEVEL
-    ),
-    Transition(
-        "evaluate", _("Evaluate (评价)"), (S.CLOSED,), S.EVALUATED, Role.OPERATOR, Scope.CASE_LEVEL
+# --- the inputs some steps take ----------------------------------------------------------------
+
+
+def _department_field(case) -> forms.Field:
+    return forms.ModelChoiceField(
+        label=_lazy("Department"),
+        queryset=departments_serving(case.grid),
+        initial=case.department_id,
+        required=False,  # none chosen: the routed department
+        empty_label=None,
+        error_messages={"invalid_choice": _lazy("That department does not serve this place.")},
+    )
+
+
+def _extension_field(case) -> forms.Field:
+    message = _("Ask for between 1 and %(max)s working hours of extension.") % {
+        "max": MAX_EXTENSION_HOURS
+    }
+    return forms.IntegerField(
+        label=_lazy("Extra working hours"),
+        min_value=1,
+        max_value=MAX_EXTENSION_HOURS,
+        error_messages={key: message for key in ("required", "invalid", "min_value", "max_value")},
+    )
+
+
+def _rating_field(case) -> forms.Field:
+    message = _("Give an evaluation from 1 to 5.")
+    return forms.TypedChoiceField(
+        label=_lazy("Evaluation (1–5)"),
+        choices=[(number, str(number)) for number in range(1, 6)],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": message, "invalid_choice": message},
+    )
+
+
+DEPARTMENT = Input(
+    "department",
+    _department_field,
+    # After a 回退 the dispatcher chooses anew among the departments serving the place.
+    example=lambda case, rng: (
+        None if case.department_id else rng.choice(list(departments_serving(case.grid)) or [None])
     ),
 )
+EXTENSION_HOURS = Input("extension_hours", _extension_field, example=lambda case, rng: 14)
+RATING = Input(
+    "rating",
+    _rating_field,
+    example=lambda case, rng: rng.choices([5, 4, 3, 2, 1], [60, 25, 9, 4, 2])[0],
+)
+# Photos are stored by `take_action` for any step that declares this input.
+PHOTOS = Input(
+    "photos", lambda case: MultipleImageField(label=_lazy("Photos of the result"), required=False)
+)
+
+
+# --- what each step does beyond the status: one small function per step that needs one --------
+
+
+def _accept(case, user, now, inputs):
+    case.accepted_at = now
+
+
+def _escalate(case, user, now, inputs):
+    case.level = approving_level(case.level)
+
+
+def _dispatch(case, user, now, inputs):
+    department = inputs.get("department") or case.department
+    if department is None:
+        raise CaseError(_("Choose the department to dispatch to."))
+    case.department = department
+    case.dispatched_at = now
+    case.handle_deadline = deadline_after(
+        now, case.category.handle_limit, case.category.handle_unit
+    )
+
+
+def _start(case, user, now, inputs):
+    case.assignee = user
+
+
+def _return(case, user, now, inputs):
+    case.department = None
+    case.assignee = None
+    case.dispatched_at = None
+    case.handle_deadline = None
+
+
+def _feed_back(case, user, now, inputs):
+    case.fed_back_at = now
+
+
+def _request_extension(case, user, now, inputs):
+    case.requested_extension_hours = inputs["extension_hours"]
+
+
+def _approve_extension(case, user, now, inputs):
+    case.handle_deadline = add_working_hours(
+        max(case.handle_deadline, now), case.requested_extension_hours
+    )
+    case.requested_extension_hours = None
+    case.supervised_at = None
+
+
+def _refuse_extension(case, user, now, inputs):
+    case.requested_extension_hours = None
+
+
+def _resume(case, user, now, inputs):
+    case.dispatched_at = now
+    case.handle_deadline = deadline_after(
+        now, case.category.handle_limit, case.category.handle_unit
+    )
+    case.supervised_at = None
+
+
+def _rework(case, user, now, inputs):
+    case.rework_count += 1
+    case.fed_back_at = None
+
+
+def _close(case, user, now, inputs):
+    case.closed_at = now
+
+
+def _evaluate(case, user, now, inputs):
+    case.rating = inputs["rating"]
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+S, OP, HANDLER, GRID = Status, Role.OPERATOR, Role.HANDLER, Role.GRID_WORKER
+AT, ABOVE, DEPT, CASE_GRID = (
+    Scope.CASE_LEVEL,
+    Scope.LEVEL_ABOVE,
+    Scope.CASE_DEPARTMENT,
+    Scope.CASE_GRID,
+)
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition("accept", _lazy("Accept (立案)"), (S.REPORTED,), S.ACCEPTED, OP, AT, _accept),
+    Transition(
+        "reject", _lazy("Do not accept (不予立案)"), (S.REPORTED,), S.REJECTED, OP, AT,
+        note_required=True, example_note="不属于受理范围", side_branch=True,
+    ),
+    Transition(
+        "escalate", _lazy("Escalate to the level above (上报)"), (S.REPORTED, S.ACCEPTED), None, OP,
+        AT, _escalate, note_required=True, example_note="超出本级处置权限",
+        case_levels=(Level.VILLAGE, Level.TOWN), side_branch=True,
+    ),
+    Transition(
+        "dispatch", _lazy("Dispatch (派遣)"), (S.ACCEPTED,), S.DISPATCHED, OP, AT, _dispatch,
+        inputs=(DEPARTMENT,),
+    ),
+    Transition("start", _lazy("Start handling"), (S.DISPATCHED,), S.HANDLING, HANDLER, DEPT, _start),
+    Transition(
+        "return", _lazy("Return to dispatcher (回退)"), (S.DISPATCHED, S.HANDLING), S.ACCEPTED,
+        HANDLER, DEPT, _return, note_required=True, example_note="不属于本部门职责",
+        side_branch=True,
+    ),
+    Transition(
+        "feed_back", _lazy("Report the result (处置反馈)"), (S.HANDLING,), S.FED_BACK, HANDLER, DEPT,
+        _feed_back, inputs=(PHOTOS,), note_required=True, example_note="已处置完毕",
+    ),
+    Transition(
+        "request_extension", _lazy("Request an extension (延期)"), (S.HANDLING,),
+        S.EXTENSION_REQUESTED, HANDLER, DEPT, _request_extension, inputs=(EXTENSION_HOURS,),
+        note_required=True, example_note="需采购配件", side_branch=True,
+    ),
+    Transition(
+        "approve_extension", _lazy("Approve the extension"), (S.EXTENSION_REQUESTED,), S.HANDLING,
+        OP, ABOVE, _approve_extension,
+    ),
+    Transition(
+        "refuse_extension", _lazy("Refuse the extension"), (S.EXTENSION_REQUESTED,), S.HANDLING,
+        OP, ABOVE, _refuse_extension, note_required=True, example_note="理由不充分",
+        side_branch=True,
+    ),
+    Transition(
+        "suspend", _lazy("Suspend (挂账)"), (S.DISPATCHED, S.HANDLING), S.SUSPENDED, OP, AT,
+        note_required=True, example_note="需列入明年计划解决", side_branch=True,
+    ),
+    Transition("resume", _lazy("Resume handling"), (S.SUSPENDED,), S.DISPATCHED, OP, AT, _resume),
+    Transition("verify", _lazy("Verified on site (核查通过)"), (S.FED_BACK,), S.VERIFIED, GRID, CASE_GRID),
+    Transition(
+        "rework", _lazy("Send back for rework (返工)"), (S.FED_BACK,), S.HANDLING, GRID, CASE_GRID,
+        _rework, note_required=True, example_note="现场仍未整改到位", side_branch=True,
+    ),
+    Transition("close", _lazy("Close (结案)"), (S.VERIFIED,), S.CLOSED, OP, AT, _close),
+    Transition(
+        "evaluate", _lazy("Evaluate (评价)"), (S.CLOSED,), S.EVALUATED, OP, AT, _evaluate,
+        inputs=(RATING,),
+    ),
+)  # fmt: skip
 BY_ACTION = {transition.action: transition for transition in TRANSITIONS}
+
+# Steps that kinds of case add for their own cases (kinds.register_kind fills this).
+_KIND_TRANSITIONS: dict[str, tuple[Transition, ...]] = {}
+
+
+def add_kind_transitions(case_kind: str, transitions: tuple[Transition, ...]) -> None:
+    taken = set(BY_ACTION) | {t.action for ts in _KIND_TRANSITIONS.values() for t in ts}
+    clashing = taken & {transition.action for transition in transitions}
+    if clashing:
+        raise ValueError(f"actions already declared: {', '.join(sorted(clashing))}")
+    _KIND_TRANSITIONS[case_kind] = tuple(replace(t, case_kind=case_kind) for t in transitions)
+
+
+def all_transitions() -> tuple[Transition, ...]:
+    return TRANSITIONS + tuple(t for ts in _KIND_TRANSITIONS.values() for t in ts)
+
+
+def transitions_for(case_kind: str) -> tuple[Transition, ...]:
+    return TRANSITIONS + _KIND_TRANSITIONS.get(case_kind, ())
+
+
+def find_transition(action: str) -> Transition | None:
+    return next((t for t in all_transitions() if t.action == action), None)
+
 
 # Steps the system itself records on the timeline, not taken by a person through a transition.
 SYSTEM_ACTIONS = {
-    "report": _("Reported"),
-    "supervise": _("Overdue: under supervision (督办)"),
-    "import": _("Imported from an earlier system"),
+    "report": _lazy("Reported"),
+    "supervise": _lazy("Overdue: under supervision (督办)"),
+    "import": _lazy("Imported from an earlier system"),
 }
 
 
 def action_label(action: str):
-    return BY_ACTION[action].label if action in BY_ACTION else SYSTEM_ACTIONS.get(action, action)
-
-
-def approving_level(case_level: str) -> str:
-    """The level that approves extensions: the one above, or the county for its own cases."""
-    return level_above(case_level) or Level.COUNTY
-
-
-def stands_in_scope(user, case, scope: Scope) -> bool:
-    if scope is Scope.CASE_GRID:
-        return user.region_id is not None and user.region_id == case.grid_id
-    if scope is Scope.CASE_DEPARTMENT:
-        return user.department_id is not None and user.department_id == case.department_id
-    region = user.region
-    if region is None:
-        return False
-    level = case.level if scope is Scope.CASE_LEVEL else approving_level(case.level)
-    if region.level != level:
-        return False
-    return covers_case(region, case)
-
-
-def covers_case(region, case) -> bool:
-    """Whether a centre's region holds the case's place."""
-    if region.level == Level.COUNTY:
-        return case.county_code == region.code
-    if region.level == Level.TOWN:
-        return case.town_id == region.id
-    if region.level == Level.VILLAGE:
-        return case.village_id == region.id
-    return case.grid_id == region.id
+    transition = find_transition(action)
+    return transition.label if transition else SYSTEM_ACTIONS.get(action, action)
 
 
 def can_take(user, case, transition: Transition) -> bool:
-    return (
-        user.is_authenticated
-        and user.is_active
-        and user.role == transition.role
-        and case.status in transition.sources
-        and (transition.case_levels is None or case.level in transition.case_levels)
-        and stands_in_scope(user, case, transition.scope)
-    )
+    return transition.reach(user).holds(case)
 
 
 def available_transitions(user, case) -> list[Transition]:
     """Exactly the actions this user may take on this case now."""
-    return [transition for transition in TRANSITIONS if can_take(user, case, transition)]
+    return [t for t in transitions_for(case.case_kind) if can_take(user, case, t)]
+
+
+def roles_with_a_queue() -> set[str]:
+    """The roles the workflow ever gives a step (leaders and administrators only read)."""
+    return {transition.role for transition in all_transitions()}

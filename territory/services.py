@@ -4,8 +4,6 @@ Every import validates the whole input first and writes nothing if any row is wr
 county never ends up with half a tree. A re-run updates the rows it finds instead of duplicating.
 """
 
-import csv
-import io
 import json
 import re
 from collections.abc import Iterable
@@ -15,6 +13,8 @@ import shapely
 from django.db import transaction
 from django.utils.translation import gettext as _
 from shapely.geometry import mapping, shape
+
+from wangge.csvtext import csv_reader
 
 from .cache import forget_territory_caches
 from .models import LEVEL_ORDER, CodeScheme, Level, Region
@@ -72,7 +72,7 @@ def _centroid(geometry: shapely.Geometry) -> tuple[float, float]:
 
 def read_divisions_csv(text: str) -> list[dict]:
     """Rows of a divisions CSV with their line numbers; a wrong header is an error of its own."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    reader = csv_reader(text)
     header = reader.fieldnames or []
     missing = [column for column in DIVISION_COLUMNS if column not in header]
     if missing:

@@ -157,7 +157,7 @@ def test_each_queue_holds_what_waits_for_that_role(people, west_case, east_case)
     assert queue("urban_handler") == {west_case.code}
     assert queue("town_operator") == set()
     take_action(west_case, people["urban_handler"], "start")
-    take_action(west_case, people["urban_handler"], "feed_back", note="已清理")
+    take_action(west_case, people["urban_handler"], "feed_back", {"note": "已清理"})
     assert queue("grid_worker") == {west_case.code}
     assert queue("other_grid_worker") == set()
     assert queue("leader") == set()

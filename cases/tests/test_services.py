@@ -65,7 +65,7 @@ def test_the_whole_loop_from_report_to_evaluation(people, categories):
         ("town_operator", "evaluate", {"rating": 5}),
     ]
     for who, action, extra in steps:
-        case = take_action(case, people[who], action, **extra)
+        case = take_action(case, people[who], action, extra)
     assert case.status == Status.EVALUATED
     assert case.rating == 5
     assert list(case.timeline.values_list("action", flat=True)) == ["report"] + [

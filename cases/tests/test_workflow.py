@@ -99,12 +99,15 @@ def test_taking_a_transition_moves_the_case_and_writes_the_timeline(
             continue
         with pytest.raises(CaseError):
             take_action(
-                case, person, transition.action, note="说明", **EXTRA.get(transition.action, {})
+                case,
+                person,
+                transition.action,
+                {"note": "说明", **EXTRA.get(transition.action, {})},
             )
     assert case.timeline.count() == 1
 
     moved = take_action(
-        case, people[actor], transition.action, note="说明", **EXTRA.get(transition.action, {})
+        case, people[actor], transition.action, {"note": "说明", **EXTRA.get(transition.action, {})}
     )
 
     assert moved.status == (transition.target or source)
@@ -131,7 +134,7 @@ def test_actions_that_need_a_reason_are_refused_without_one(action, case, people
     put(case, transition.sources[0], "town")
     with translation.override("en"), pytest.raises(CaseError, match="reason"):
         take_action(
-            case, people[WHO_MAY[action]["town"]], action, note="  ", **EXTRA.get(action, {})
+            case, people[WHO_MAY[action]["town"]], action, {"note": "  ", **EXTRA.get(action, {})}
         )
     case.refresh_from_db()
     assert case.status == transition.sources[0]
@@ -139,9 +142,9 @@ def test_actions_that_need_a_reason_are_refused_without_one(action, case, people
 
 def test_escalation_moves_the_case_up_one_level_at_a_time(case, people):
     put(case, Status.REPORTED, "village")
-    case = take_action(case, people["village_operator"], "escalate", note="超出村级权限")
+    case = take_action(case, people["village_operator"], "escalate", {"note": "超出村级权限"})
     assert case.level == "town"
-    case = take_action(case, people["town_operator"], "escalate", note="需县级协调")
+    case = take_action(case, people["town_operator"], "escalate", {"note": "需县级协调"})
     assert case.level == "county"
     assert not can_take(
         people["county_operator"], case, next(t for t in TRANSITIONS if t.action == "escalate")
@@ -152,10 +155,10 @@ def test_dispatch_refuses_a_department_that_does_not_serve_the_place(case, peopl
     case = take_action(case, people["town_operator"], "accept")
     with translation.override("en"), pytest.raises(CaseError, match="does not serve"):
         take_action(
-            case, people["town_operator"], "dispatch", department=departments["justice_east"]
+            case, people["town_operator"], "dispatch", {"department": departments["justice_east"]}
         )
     case = take_action(
-        case, people["town_operator"], "dispatch", department=departments["justice_west"]
+        case, people["town_operator"], "dispatch", {"department": departments["justice_west"]}
     )
     assert case.department == departments["justice_west"]
     assert case.handle_deadline is not None
@@ -164,7 +167,7 @@ def test_dispatch_refuses_a_department_that_does_not_serve_the_place(case, peopl
 def test_returning_a_case_clears_the_department_for_the_dispatcher(case, people):
     case = take_action(case, people["town_operator"], "accept")
     case = take_action(case, people["town_operator"], "dispatch")
-    case = take_action(case, people["urban_handler"], "return", note="不属于本部门")
+    case = take_action(case, people["urban_handler"], "return", {"note": "不属于本部门"})
     assert (case.status, case.department, case.handle_deadline) == (Status.ACCEPTED, None, None)
     assert case.assignee is None
 
@@ -176,10 +179,16 @@ def test_an_approved_extension_moves_the_deadline_by_the_working_hours_asked(cas
     before = case.handle_deadline
     with translation.override("en"), pytest.raises(CaseError, match="extension"):
         take_action(
-            case, people["urban_handler"], "request_extension", note="需采购配件", extension_hours=0
+            case,
+            people["urban_handler"],
+            "request_extension",
+            {"note": "需采购配件", "extension_hours": 0},
         )
     case = take_action(
-        case, people["urban_handler"], "request_extension", note="需采购配件", extension_hours=14
+        case,
+        people["urban_handler"],
+        "request_extension",
+        {"note": "需采购配件", "extension_hours": 14},
     )
     case = take_action(case, people["county_operator"], "approve_extension")
     assert case.status == Status.HANDLING
@@ -188,7 +197,7 @@ def test_an_approved_extension_moves_the_deadline_by_the_working_hours_asked(cas
 
 def test_rework_counts_and_returns_the_case_to_the_handler(case, people):
     put(case, Status.FED_BACK, "town")
-    case = take_action(case, people["grid_worker"], "rework", note="现场仍有垃圾")
+    case = take_action(case, people["grid_worker"], "rework", {"note": "现场仍有垃圾"})
     assert (case.status, case.rework_count) == (Status.HANDLING, 1)
 
 
@@ -196,8 +205,8 @@ def test_evaluation_needs_a_rating_from_one_to_five(case, people):
     put(case, Status.CLOSED, "town")
     for rating in (None, 0, 6):
         with pytest.raises(CaseError):
-            take_action(case, people["town_operator"], "evaluate", rating=rating)
-    assert take_action(case, people["town_operator"], "evaluate", rating=1).rating == 1
+            take_action(case, people["town_operator"], "evaluate", {"rating": rating})
+    assert take_action(case, people["town_operator"], "evaluate", {"rating": 1}).rating == 1
 
 
 def test_an_unknown_action_is_an_error(case, people):

@@ -1,0 +1,41 @@
+"""Form fields the case core declares its inputs with (see workflow.Input)."""
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+MAX_PHOTOS = 9
+
+
+# Django 5.2 needs its own field for <input type=file multiple>.
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class MultipleImageField(forms.ImageField):
+    """Several images; each is checked by Pillow (ImageField) and against MAX_PHOTO_BYTES."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
+        if not files and self.required:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(
+                _("Attach at most %(count)s photos.") % {"count": MAX_PHOTOS}, code="too_many"
+            )
+        single_clean = super().clean
+        return [single_clean(item, initial) for item in files]
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value.size > settings.MAX_PHOTO_BYTES:
+            raise forms.ValidationError(
+                _("The photo %(name)s is larger than %(limit)s.")
+                % {"name": value.name, "limit": filesizeformat(settings.MAX_PHOTO_BYTES)},
+                code="too_large",
+            )
