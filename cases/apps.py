@@ -5,3 +5,18 @@ from django.utils.translation import gettext_lazy as _
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = _("Cases")
+
+    def ready(self):
+        from wangge.navigation import NavItem, add_nav_item
+
+        from .services import REPORTING_ROLES
+
+        add_nav_item(NavItem(_("Inbox"), "cases:inbox", lambda user: True, order=10))
+        add_nav_item(
+            NavItem(
+                _("Report a problem"),
+                "cases:report",
+                lambda user: user.role in REPORTING_ROLES,
+                order=20,
+            )
+        )

@@ -17,7 +17,7 @@ from territory.models import Level, Region
 from wangge.csvtext import csv_reader
 
 from .errors import CaseError, InputError
-from .kinds import get_kind, guard_refusal
+from .kinds import get_kind, guard_refusal, registered_kinds
 from .models import (
     Case,
     CaseCodeCounter,
@@ -368,3 +368,13 @@ def install_categories(text: str, case_kind: str = "") -> list[Category]:
     if errors:
         raise CaseError("\n".join(errors))
     return list(by_code.values())
+
+
+def install_kind_categories() -> list[Category]:
+    """Every registered kind's own categories, with their routing."""
+    installed = []
+    for kind in registered_kinds():
+        if kind.categories_csv is not None:
+            text = kind.categories_csv.read_text(encoding="utf-8")
+            installed += install_categories(text, case_kind=kind.code)
+    return installed

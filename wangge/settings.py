@@ -1,6 +1,7 @@
 """Wangge settings: one file, read from the environment, with defaults that make `make demo` work."""
 
 import os
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -37,7 +38,13 @@ INSTALLED_APPS = [
     "territory",
     "staff",
     "cases",
+    "streets",
+    "wangge",  # the shell: navigation, stylesheet, the demo loader
 ]
+
+# Under pytest only: the kind of case that the tests define to prove the registry (tests/example_kind).
+if "pytest" in sys.modules:
+    INSTALLED_APPS.append("tests.example_kind")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -73,6 +80,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "wangge.navigation.navigation",
             ],
         },
     },

@@ -225,3 +225,13 @@ def test_roles_that_only_read_cannot_report(people, categories):
                 lon=lon,
                 lat=lat,
             )
+
+
+@pytest.mark.parametrize("transition", TRANSITIONS, ids=lambda transition: transition.action)
+def test_each_steps_example_inputs_pass_its_own_checks(transition, case):
+    """The demo's simulated year feeds these examples to the effects unchecked, for speed."""
+    import random
+
+    put(case, transition.sources[0], "town")
+    inputs = transition.example_inputs(case, random.Random(1))
+    assert transition.clean_inputs(case, inputs).keys() == inputs.keys()

@@ -7,13 +7,12 @@ from django.core.management.base import BaseCommand
 from cases.demo import fill_demo_queues, generate_demo_cases
 from cases.imports import refresh_planner_statistics
 from cases.models import Case
-from cases.services import install_categories
+from cases.services import install_kind_categories
 from staff.demo import DEMO_PASSWORD, create_demo_staff
 from staff.models import Role, User
 from staff.services import install_departments
 from territory.models import Level, Region
 
-CASES_DATA = Path(__file__).resolve().parents[2] / "data"
 STAFF_DATA = Path(__file__).resolve().parents[3] / "staff" / "data"
 
 
@@ -29,7 +28,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         call_command("load_chenggu", stdout=self.stdout)
         install_departments((STAFF_DATA / "departments.csv").read_text(encoding="utf-8"))
-        install_categories((CASES_DATA / "categories.csv").read_text(encoding="utf-8"))
+        install_kind_categories()
         logins = create_demo_staff()
         existing = Case.objects.count()
         if existing:
