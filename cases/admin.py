@@ -1,17 +1,43 @@
 from datetime import date
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
+from .kinds import kind_choices
 from .models import CalendarDay, Case, Category, RoutingRule, TimelineEntry
 from .worktime import years_missing_calendar
 
 
+class CategoryForm(forms.ModelForm):
+    """The kind of case is one of the installed kinds (their apps register them)."""
+
+    case_kind = forms.ChoiceField(label=_lazy("kind of case"), choices=kind_choices, required=False)
+
+    class Meta:
+        model = Category
+        fields = [
+            "code",
+            "name",
+            "case_kind",
+            "kind",
+            "parent",
+            "accept_limit",
+            "accept_unit",
+            "handle_limit",
+            "handle_unit",
+            "is_active",
+        ]
+
+
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    form = CategoryForm
     list_display = [
         "code",
         "name",
+        "case_kind",
         "kind",
         "parent",
         "accept_limit",
@@ -20,7 +46,7 @@ class CategoryAdmin(admin.ModelAdmin):
         "handle_unit",
         "is_active",
     ]
-    list_filter = ["kind", "is_active"]
+    list_filter = ["case_kind", "kind", "is_active"]
     search_fields = ["code", "name"]
 
 

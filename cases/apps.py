@@ -7,6 +7,7 @@ class CasesConfig(AppConfig):
     verbose_name = _("Cases")
 
     def ready(self):
+        from staff.models import Role
         from wangge.navigation import NavItem, add_nav_item
 
         from .services import REPORTING_ROLES
@@ -18,5 +19,13 @@ class CasesConfig(AppConfig):
                 "cases:report",
                 lambda user: user.role in REPORTING_ROLES,
                 order=20,
+            )
+        )
+        add_nav_item(
+            NavItem(
+                _("Figures"),
+                "cases:figures",
+                lambda user: user.role in (Role.OPERATOR, Role.LEADER, Role.ADMIN),
+                order=30,
             )
         )

@@ -24,7 +24,7 @@ from territory.models import Region
 from .errors import CaseError
 from .models import Case, Category, Source, Status, TimelineEntry
 from .selectors import RouteTable
-from .services import build_case
+from .services import case_row
 from .worktime import LOCAL, deadline_after
 
 HISTORY_COLUMNS = [
@@ -212,7 +212,7 @@ class _Importer:
         return self.deadlines[key]
 
     def rows(self, located: list[tuple], first_id: int) -> tuple[list[tuple], list[tuple]]:
-        """The rows to write, each case put together by `services.build_case` like a live one."""
+        """The rows to write, each case put together by `services.case_row` like a live one."""
         cases, entries = [], []
         adapt = connection.ops.adapt_datetimefield_value
         note = self.source_name  # the file: the timeline's action label says what happened
@@ -232,7 +232,7 @@ class _Importer:
         ) in located:
             grid = self.grids[grid_id]
             try:
-                case = build_case(
+                row = case_row(
                     code=code,
                     category=category,
                     grid=grid,
@@ -248,24 +248,26 @@ class _Importer:
             except CaseError as error:
                 self.error(line, "category/description", str(error))
                 continue
-            case.id = first_id + len(cases)
-            case.accepted_at = None if status == Status.REJECTED else reported_at
-            case.closed_at = closed_at
-            case.rating = rating
-            values = {column: getattr(case, column) for column in self.case_columns}
-            values |= {column: adapt(values[column]) for column in DATETIME_COLUMNS}
-            values["updated_at"] = now
-            cases.append(tuple(values[column] for column in self.case_columns))
+            row |= {
+                "id": first_id + len(cases),
+                "accepted_at": None if status == Status.REJECTED else reported_at,
+                "closed_at": closed_at,
+                "rework_count": 0,
+                "rating": rating,
+            }
+            row |= {column: adapt(row[column]) for column in DATETIME_COLUMNS}
+            row["updated_at"] = now
+            cases.append(tuple(row[column] for column in self.case_columns))
             entries.append(
                 (
-                    case.county_code,
-                    case.id,
+                    row["county_code"],
+                    row["id"],
                     now,
                     "import",
                     "",
                     status,
-                    case.level,
-                    case.department_id,
+                    row["level"],
+                    row["department_id"],
                     note,
                 )
             )

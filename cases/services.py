@@ -62,7 +62,7 @@ def next_case_code(now: datetime, county_code: str = settings.COUNTY_CODE) -> st
     return case_code(day, serial)
 
 
-def build_case(
+def case_row(
     *,
     code: str,
     category: Category,
@@ -73,16 +73,17 @@ def build_case(
     lat: float,
     reported_at: datetime,
     source: str,
-    reporter=None,
+    reporter_id: int | None = None,
     address: str = "",
     reporter_name: str = "",
     reporter_phone: str = "",
     priority: str = Priority.NORMAL,
     status: str = Status.REPORTED,
     accept_deadline: datetime | None = None,
-) -> Case:
-    """A new case row, unsaved: the one place a case is put together, for a live report, the
-    demo's simulated year and a history import alike (the bulk paths write many at once).
+) -> dict[str, Any]:
+    """A new case's columns: the one place a case is put together, for a live report, the demo's
+    simulated year and a history import alike. A plain dict, so that a bulk path can write a
+    million of them without building a model instance for each.
 
     The caller gives a leaf category (a live report checks it; the bulk paths load only leaves).
     """
@@ -91,31 +92,39 @@ def build_case(
     description = description.strip()
     if not description:
         raise CaseError(_("Describe the problem."))
-    return Case(
-        county_code=settings.COUNTY_CODE,
-        code=code,
-        kind=category.kind,
-        case_kind=category.case_kind,
-        category=category,
-        description=description,
-        address=address.strip(),
-        lon=lon,
-        lat=lat,
-        grid=grid,
-        village_id=grid.parent_id,
-        town_id=grid.parent.parent_id,
-        source=source,
-        reporter=reporter,
-        reporter_name=reporter_name.strip(),
-        reporter_phone=reporter_phone.strip(),
-        priority=priority,
-        status=status,
-        level=route.level,
-        department=route.department,
-        reported_at=reported_at,
-        accept_deadline=accept_deadline
+    return {
+        "county_code": settings.COUNTY_CODE,
+        "code": code,
+        "kind": category.kind,
+        "case_kind": category.case_kind,
+        "category_id": category.pk,
+        "description": description,
+        "address": address.strip(),
+        "lon": lon,
+        "lat": lat,
+        "grid_id": grid.pk,
+        "village_id": grid.parent_id,
+        "town_id": grid.parent.parent_id,
+        "source": source,
+        "reporter_id": reporter_id,
+        "reporter_name": reporter_name.strip(),
+        "reporter_phone": reporter_phone.strip(),
+        "priority": priority,
+        "status": status,
+        "level": route.level,
+        "department_id": route.department.pk if route.department else None,
+        "reported_at": reported_at,
+        "accept_deadline": accept_deadline
         or deadline_after(reported_at, category.accept_limit, category.accept_unit),
-    )
+    }
+
+
+def build_case(*, category: Category, grid: Region, route: Route, **columns) -> Case:
+    """The unsaved case of `case_row`, its category, grid and department at hand (the step
+    effects read them)."""
+    case = Case(**case_row(category=category, grid=grid, route=route, **columns))
+    case.category, case.grid, case.department = category, grid, route.department
+    return case
 
 
 def _append(
@@ -130,7 +139,7 @@ def _append(
         from_status=from_status,
         to_status=case.status,
         level=case.level,
-        department=case.department,
+        department_id=case.department_id,
         note=note,
     )
 
@@ -176,7 +185,7 @@ def report_case(
         lat=lat,
         reported_at=now,
         source=source,
-        reporter=reporter,
+        reporter_id=reporter.pk if reporter is not None else None,
         address=address,
         reporter_name=reporter_name,
         reporter_phone=reporter_phone,

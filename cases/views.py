@@ -12,7 +12,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from .errors import CaseError, InputError
 from .forms import ActionForm, InboxFilterForm, ReportForm, kind_detail_form, leaf_categories
-from .kinds import detail_of, get_kind
+from .kinds import detail_of, get_kind, kind_figures, registered_kinds
 from .selectors import cases_awaiting, cases_visible_to, get_case_for, may_see, timeline_of
 from .services import REPORTING_ROLES, ensure_may_take, report_case, take_action
 from .workflow import available_transitions, find_transition, roles_with_a_queue
@@ -150,3 +150,11 @@ def case_photo(request, code: str, photo_id: int):
     response = FileResponse(photo.image.open("rb"))
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@login_required
+def figures(request):
+    """Each kind of case's own figures over the cases this user may see."""
+    visible = cases_visible_to(request.user)
+    kinds = [(kind, kind_figures(kind, visible)) for kind in registered_kinds() if kind.figures]
+    return render(request, "cases/figures.html", {"kinds": kinds})

@@ -135,3 +135,15 @@ def test_the_kinds_main_steps_fill_queues_and_its_figures_count_its_cases(night_
         (figure.code, value) for figure, value in kind_figures(NOISE, Case.objects.all())
     )
     assert figures == {"mean_db": 75}
+
+
+def test_the_figures_page_shows_each_kinds_figures_over_what_the_user_may_see(
+    night_noise, people, client
+):
+    report_noise(people, night_noise, decibels=70)
+    client.login(username="town_operator", password=PASSWORD)
+    page = client.get(reverse("cases:figures")).content.decode()
+    assert "mean measured dB(A)" in page and ">70.0<" in page
+    client.login(username="other_town_operator", password=PASSWORD)
+    page = client.get(reverse("cases:figures")).content.decode()
+    assert ">—<" in page  # no noise case in the east town
