@@ -10,6 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notify.services import record_case_event
 from staff.models import Department, Role
 from staff.services import town_department_code
 from territory.grid_index import PointOutsideCounty, locate_grid
@@ -130,7 +131,7 @@ def build_case(*, category: Category, grid: Region, route: Route, **columns) -> 
 def _append(
     case: Case, actor, action: str, from_status: str, note: str = "", at: datetime | None = None
 ) -> TimelineEntry:
-    return TimelineEntry.objects.create(
+    entry = TimelineEntry.objects.create(
         county_code=case.county_code,
         case=case,
         at=at or timezone.now(),
@@ -142,6 +143,8 @@ def _append(
         department_id=case.department_id,
         note=note,
     )
+    record_case_event(entry)
+    return entry
 
 
 @transaction.atomic

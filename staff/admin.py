@@ -7,7 +7,7 @@ from .models import Department, User
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "region", "is_active"]
+    list_display = ["code", "name", "region", "email", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["code", "name"]
     raw_id_fields = ["region"]

@@ -23,6 +23,11 @@ class Department(models.Model):
             "The county for county departments, a town for a town's police or justice office."
         ),
     )
+    email = models.EmailField(
+        _("e-mail"),
+        blank=True,
+        help_text=_("Dispatched and supervised cases are announced to this address."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:

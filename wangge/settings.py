@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "staff",
     "cases",
     "streets",
+    "notify",
     "wangge",  # the shell: navigation, stylesheet, the demo loader
 ]
 
@@ -174,11 +175,34 @@ else:
         "immediate": env_bool("HUEY_IMMEDIATE", False),
     }
 
+# Messages (notify): e-mail through any Django mail backend. The demo writes each message as a
+# file into var/mail; production sets EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "wangge@chenggu.example")
+# SMS leave through a gateway class (dotted path, like EMAIL_BACKEND); the default only logs.
+WANGGE_SMS_GATEWAY = os.environ.get("WANGGE_SMS_GATEWAY", "notify.senders.LoggingSmsGateway")
+# Links in e-mails point here.
+WANGGE_SITE_URL = os.environ.get("WANGGE_SITE_URL", "http://127.0.0.1:8000")
+# The demo's webhook receiver (`manage.py receive_webhooks`), standing in for a 12345 platform.
+WANGGE_DEMO_WEBHOOK_URL = os.environ.get("WANGGE_DEMO_WEBHOOK_URL", "http://127.0.0.1:8025/")
+WANGGE_DEMO_WEBHOOK_SECRET = os.environ.get(
+    "WANGGE_DEMO_WEBHOOK_SECRET", "wangge-demo-webhook-secret"
+)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # What the outbox sends (and the logging SMS gateway's messages) shows in the worker's console.
+    "loggers": {"notify": {"level": os.environ.get("NOTIFY_LOG_LEVEL", "INFO")}},
 }
 
 ADMIN_SITE_HEADER = _("Wangge administration")
