@@ -22,8 +22,11 @@ setup: $(VENV)/.installed node_modules/.installed
 	$(PY) manage.py compilemessages -v 0 --ignore=.venv --ignore=node_modules
 
 demo: setup demo-data
-	@echo "Serving at http://127.0.0.1:8000 (Ctrl-C stops it)"
-	$(PY) manage.py run_huey --workers 1 & worker=$$!; trap "kill $$worker" EXIT INT TERM; \
+	@echo "Serving at http://127.0.0.1:8000 (Ctrl-C stops it); e-mails land in var/mail/,"
+	@echo "the webhook receiver on port 8025 prints what the demo's 12345 platform is sent."
+	$(PY) manage.py run_huey --workers 1 & worker=$$!; \
+	$(PY) manage.py receive_webhooks --port 8025 & receiver=$$!; \
+	trap "kill $$worker $$receiver" EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 demo-data: setup

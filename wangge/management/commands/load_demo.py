@@ -8,6 +8,7 @@ from cases.demo import fill_demo_queues, generate_demo_cases
 from cases.imports import refresh_planner_statistics
 from cases.models import Case
 from cases.services import install_kind_categories
+from notify.demo import create_demo_receivers
 from staff.demo import DEMO_PASSWORD, create_demo_staff
 from staff.models import Role, User
 from staff.services import install_departments
@@ -30,6 +31,7 @@ class Command(BaseCommand):
         install_departments((STAFF_DATA / "departments.csv").read_text(encoding="utf-8"))
         install_kind_categories()
         logins = create_demo_staff()
+        create_demo_receivers()  # before the fresh cases below, so their steps reach them
         existing = Case.objects.count()
         if existing:
             self.stdout.write(f"cases: {existing} already loaded, none added")
