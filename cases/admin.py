@@ -3,7 +3,7 @@ from datetime import date
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from .kinds import kind_choices
 from .models import CalendarDay, Case, Category, RoutingRule, TimelineEntry
@@ -13,7 +13,9 @@ from .worktime import years_missing_calendar
 class CategoryForm(forms.ModelForm):
     """The kind of case is one of the installed kinds (their apps register them)."""
 
-    case_kind = forms.ChoiceField(label=_lazy("kind of case"), choices=kind_choices, required=False)
+    case_kind = forms.ChoiceField(
+        label=gettext_lazy("kind of case"), choices=kind_choices, required=False
+    )
 
     class Meta:
         model = Category

@@ -15,8 +15,8 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from staff.models import Role
 from staff.selectors import departments_serving
@@ -84,9 +84,9 @@ class Transition:
 
     def form_fields(self, case) -> dict[str, forms.Field]:
         """The step's inputs as form fields: a note always (required where the step needs a reason)."""
-        message = _("Give a reason or description for “%(action)s”.") % {"action": self.label}
+        message = gettext("Give a reason or description for “%(action)s”.") % {"action": self.label}
         note = forms.CharField(
-            label=_lazy("Reason or description") if self.note_required else _lazy("Note"),
+            label=_("Reason or description") if self.note_required else _("Note"),
             max_length=2000,
             required=self.note_required,
             widget=forms.Textarea(attrs={"rows": 2}),
@@ -120,21 +120,21 @@ class Transition:
 
 def _department_field(case) -> forms.Field:
     return forms.ModelChoiceField(
-        label=_lazy("Department"),
+        label=_("Department"),
         queryset=departments_serving(case.grid),
         initial=case.department_id,
         required=False,  # none chosen: the routed department
         empty_label=None,
-        error_messages={"invalid_choice": _lazy("That department does not serve this place.")},
+        error_messages={"invalid_choice": _("That department does not serve this place.")},
     )
 
 
 def _extension_field(case) -> forms.Field:
-    message = _("Ask for between 1 and %(max)s working hours of extension.") % {
+    message = gettext("Ask for between 1 and %(max)s working hours of extension.") % {
         "max": MAX_EXTENSION_HOURS
     }
     return forms.IntegerField(
-        label=_lazy("Extra working hours"),
+        label=_("Extra working hours"),
         min_value=1,
         max_value=MAX_EXTENSION_HOURS,
         error_messages={key: message for key in ("required", "invalid", "min_value", "max_value")},
@@ -142,9 +142,9 @@ def _extension_field(case) -> forms.Field:
 
 
 def _rating_field(case) -> forms.Field:
-    message = _("Give an evaluation from 1 to 5.")
+    message = gettext("Give an evaluation from 1 to 5.")
     return forms.TypedChoiceField(
-        label=_lazy("Evaluation (1–5)"),
+        label=_("Evaluation (1–5)"),
         choices=[(number, str(number)) for number in range(1, 6)],
         coerce=int,
         widget=forms.RadioSelect,
@@ -168,7 +168,7 @@ RATING = Input(
 )
 # Photos are stored by `take_action` for any step that declares this input.
 PHOTOS = Input(
-    "photos", lambda case: MultipleImageField(label=_lazy("Photos of the result"), required=False)
+    "photos", lambda case: MultipleImageField(label=_("Photos of the result"), required=False)
 )
 
 
@@ -186,7 +186,7 @@ def _escalate(case, user, now, inputs):
 def _dispatch(case, user, now, inputs):
     department = inputs.get("department") or case.department
     if department is None:
-        raise CaseError(_("Choose the department to dispatch to."))
+        raise CaseError(gettext("Choose the department to dispatch to."))
     case.department = department
     case.dispatched_at = now
     case.handle_deadline = deadline_after(
@@ -256,57 +256,57 @@ AT, ABOVE, DEPT, CASE_GRID = (
     Scope.CASE_GRID,
 )
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition("accept", _lazy("Accept (立案)"), (S.REPORTED,), S.ACCEPTED, OP, AT, _accept),
+    Transition("accept", _("Accept (立案)"), (S.REPORTED,), S.ACCEPTED, OP, AT, _accept),
     Transition(
-        "reject", _lazy("Do not accept (不予立案)"), (S.REPORTED,), S.REJECTED, OP, AT,
+        "reject", _("Do not accept (不予立案)"), (S.REPORTED,), S.REJECTED, OP, AT,
         note_required=True, example_note="不属于受理范围", side_branch=True,
     ),
     Transition(
-        "escalate", _lazy("Escalate to the level above (上报)"), (S.REPORTED, S.ACCEPTED), None, OP,
+        "escalate", _("Escalate to the level above (上报)"), (S.REPORTED, S.ACCEPTED), None, OP,
         AT, _escalate, note_required=True, example_note="超出本级处置权限",
         case_levels=(Level.VILLAGE, Level.TOWN), side_branch=True,
     ),
     Transition(
-        "dispatch", _lazy("Dispatch (派遣)"), (S.ACCEPTED,), S.DISPATCHED, OP, AT, _dispatch,
+        "dispatch", _("Dispatch (派遣)"), (S.ACCEPTED,), S.DISPATCHED, OP, AT, _dispatch,
         inputs=(DEPARTMENT,),
     ),
-    Transition("start", _lazy("Start handling"), (S.DISPATCHED,), S.HANDLING, HANDLER, DEPT, _start),
+    Transition("start", _("Start handling"), (S.DISPATCHED,), S.HANDLING, HANDLER, DEPT, _start),
     Transition(
-        "return", _lazy("Return to dispatcher (回退)"), (S.DISPATCHED, S.HANDLING), S.ACCEPTED,
+        "return", _("Return to dispatcher (回退)"), (S.DISPATCHED, S.HANDLING), S.ACCEPTED,
         HANDLER, DEPT, _return, note_required=True, example_note="不属于本部门职责",
         side_branch=True,
     ),
     Transition(
-        "feed_back", _lazy("Report the result (处置反馈)"), (S.HANDLING,), S.FED_BACK, HANDLER, DEPT,
+        "feed_back", _("Report the result (处置反馈)"), (S.HANDLING,), S.FED_BACK, HANDLER, DEPT,
         _feed_back, inputs=(PHOTOS,), note_required=True, example_note="已处置完毕",
     ),
     Transition(
-        "request_extension", _lazy("Request an extension (延期)"), (S.HANDLING,),
+        "request_extension", _("Request an extension (延期)"), (S.HANDLING,),
         S.EXTENSION_REQUESTED, HANDLER, DEPT, _request_extension, inputs=(EXTENSION_HOURS,),
         note_required=True, example_note="需采购配件", side_branch=True,
     ),
     Transition(
-        "approve_extension", _lazy("Approve the extension"), (S.EXTENSION_REQUESTED,), S.HANDLING,
+        "approve_extension", _("Approve the extension"), (S.EXTENSION_REQUESTED,), S.HANDLING,
         OP, ABOVE, _approve_extension,
     ),
     Transition(
-        "refuse_extension", _lazy("Refuse the extension"), (S.EXTENSION_REQUESTED,), S.HANDLING,
+        "refuse_extension", _("Refuse the extension"), (S.EXTENSION_REQUESTED,), S.HANDLING,
         OP, ABOVE, _refuse_extension, note_required=True, example_note="理由不充分",
         side_branch=True,
     ),
     Transition(
-        "suspend", _lazy("Suspend (挂账)"), (S.DISPATCHED, S.HANDLING), S.SUSPENDED, OP, AT,
+        "suspend", _("Suspend (挂账)"), (S.DISPATCHED, S.HANDLING), S.SUSPENDED, OP, AT,
         note_required=True, example_note="需列入明年计划解决", side_branch=True,
     ),
-    Transition("resume", _lazy("Resume handling"), (S.SUSPENDED,), S.DISPATCHED, OP, AT, _resume),
-    Transition("verify", _lazy("Verified on site (核查通过)"), (S.FED_BACK,), S.VERIFIED, GRID, CASE_GRID),
+    Transition("resume", _("Resume handling"), (S.SUSPENDED,), S.DISPATCHED, OP, AT, _resume),
+    Transition("verify", _("Verified on site (核查通过)"), (S.FED_BACK,), S.VERIFIED, GRID, CASE_GRID),
     Transition(
-        "rework", _lazy("Send back for rework (返工)"), (S.FED_BACK,), S.HANDLING, GRID, CASE_GRID,
+        "rework", _("Send back for rework (返工)"), (S.FED_BACK,), S.HANDLING, GRID, CASE_GRID,
         _rework, note_required=True, example_note="现场仍未整改到位", side_branch=True,
     ),
-    Transition("close", _lazy("Close (结案)"), (S.VERIFIED,), S.CLOSED, OP, AT, _close),
+    Transition("close", _("Close (结案)"), (S.VERIFIED,), S.CLOSED, OP, AT, _close),
     Transition(
-        "evaluate", _lazy("Evaluate (评价)"), (S.CLOSED,), S.EVALUATED, OP, AT, _evaluate,
+        "evaluate", _("Evaluate (评价)"), (S.CLOSED,), S.EVALUATED, OP, AT, _evaluate,
         inputs=(RATING,),
     ),
 )  # fmt: skip
@@ -338,9 +338,9 @@ def find_transition(action: str) -> Transition | None:
 
 # Steps the system itself records on the timeline, not taken by a person through a transition.
 SYSTEM_ACTIONS = {
-    "report": _lazy("Reported"),
-    "supervise": _lazy("Overdue: under supervision (督办)"),
-    "import": _lazy("Imported from an earlier system"),
+    "report": _("Reported"),
+    "supervise": _("Overdue: under supervision (督办)"),
+    "import": _("Imported from an earlier system"),
 }
 
 
