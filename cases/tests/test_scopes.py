@@ -4,17 +4,23 @@ Checked over the demo's own simulated cases (every status, level and side branch
 named role, against the queue (main-line steps) and the list of what a user may open.
 """
 
+from datetime import datetime
+
 import pytest
 
 from cases.demo import generate_demo_cases
 from cases.models import Case
 from cases.selectors import cases_awaiting, cases_visible_to, may_see
 from cases.workflow import can_take, transitions_for
+from cases.worktime import LOCAL
+
+# A fixed "now" (a Tuesday afternoon), so the simulated cases stand in the same states every run.
+NOW = datetime(2026, 11, 24, 15, 30, tzinfo=LOCAL)
 
 
 @pytest.fixture
 def demo_cases(people):
-    generate_demo_cases(400, seed=7, days=20)
+    generate_demo_cases(400, seed=7, days=20, now=NOW)
     return list(Case.objects.select_related("grid", "town", "village"))
 
 

@@ -216,15 +216,6 @@ def test_a_message_whose_worker_died_after_sending_is_sent_again_and_taken_once(
     assert [event.key for event in receiver.events] == [delivery.idempotency_key]  # … taken once
 
 
-@pytest.mark.skip(
-    reason="A real worker process killed with SIGKILL needs a database shared across processes; "
-    "the test databases are in-memory (SQLite) or inside the test's transaction. "
-    "The BaseException test above stands in for it."
-)
-def test_a_worker_process_killed_with_sigkill_mid_send():
-    """Not faked: see the reason."""
-
-
 def test_events_whose_process_died_before_its_on_commit_are_sent_by_the_sweep(
     people, categories, webhook, receiver
 ):
