@@ -3,39 +3,14 @@ from datetime import date
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .kinds import kind_choices
 from .models import CalendarDay, Case, Category, RoutingRule, TimelineEntry
 from .worktime import years_missing_calendar
 
 
-class CategoryForm(forms.ModelForm):
-    """The kind of case is one of the installed kinds (their apps register them)."""
-
-    case_kind = forms.ChoiceField(
-        label=gettext_lazy("kind of case"), choices=kind_choices, required=False
-    )
-
-    class Meta:
-        model = Category
-        fields = [
-            "code",
-            "name",
-            "case_kind",
-            "kind",
-            "parent",
-            "accept_limit",
-            "accept_unit",
-            "handle_limit",
-            "handle_unit",
-            "is_active",
-        ]
-
-
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    form = CategoryForm
     list_display = [
         "code",
         "name",
@@ -50,6 +25,14 @@ class CategoryAdmin(admin.ModelAdmin):
     ]
     list_filter = ["case_kind", "kind", "is_active"]
     search_fields = ["code", "name"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        """The kind of case: one of the installed kinds (their apps register them)."""
+        if db_field.name == "case_kind":
+            return forms.ChoiceField(
+                label=db_field.verbose_name, choices=kind_choices, required=False
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 @admin.register(RoutingRule)

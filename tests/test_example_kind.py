@@ -10,6 +10,7 @@ from cases.selectors import cases_awaiting
 from cases.services import CaseError, install_categories, report_case, take_action
 from cases.workflow import available_transitions
 from conftest import IN_FIRST_GRID, PASSWORD
+from staff.models import User
 
 NOISE = get_kind("noise")
 
@@ -147,3 +148,21 @@ def test_the_figures_page_shows_each_kinds_figures_over_what_the_user_may_see(
     client.login(username="other_town_operator", password=PASSWORD)
     page = client.get(reverse("cases:figures")).content.decode()
     assert ">—<" in page  # no noise case in the east town
+
+
+def test_the_category_admin_offers_the_installed_kinds_only(client, night_noise):
+    client.force_login(User.objects.create_superuser("root", password=PASSWORD, role="admin"))
+    page = client.get(reverse("admin:cases_category_change", args=[night_noise.pk]))
+    assert '<option value="noise" selected>' in page.content.decode()
+    assert '<option value="street"' in page.content.decode()
+    refused = client.post(
+        reverse("admin:cases_category_change", args=[night_noise.pk]),
+        {
+            "code": "N0101", "name": "夜间施工噪声", "case_kind": "teleport", "kind": "event",
+            "parent": night_noise.parent_id, "accept_limit": 1, "accept_unit": "hours",
+            "handle_limit": 1, "handle_unit": "days", "is_active": "on",
+        },
+    )  # fmt: skip
+    assert refused.status_code == 200  # the form again, with its error
+    night_noise.refresh_from_db()
+    assert night_noise.case_kind == "noise"
