@@ -56,9 +56,8 @@ class Transition:
     target: Status | None  # None: the status stays (上报 moves the level instead)
     role: Role
     scope: Scope
-    effect: Effect = (
-        _no_effect  # what the step does beyond the status, checks of its inputs included
-    )
+    # What the step does beyond the status, on the case in memory (the caller saves it).
+    effect: Effect = _no_effect
     inputs: tuple[Input, ...] = ()
     note_required: bool = False
     example_note: str = ""  # for the demo's simulated year
@@ -95,7 +94,7 @@ class Transition:
         return {"note": note} | {item.name: item.field(case) for item in self.inputs}
 
     def clean_inputs(self, case, inputs: Inputs) -> dict[str, Any]:
-        """The inputs checked by their own fields, once for every caller (page, API, demo)."""
+        """The inputs checked by the step's own fields: the same errors for every caller."""
         cleaned, errors = {}, {}
         for name, form_field in self.form_fields(case).items():
             value = inputs.get(name)
