@@ -38,7 +38,7 @@ def subscriptions_for(case: Case) -> QuerySet[Subscription]:
         Subscription.objects.filter(is_active=True, user__is_active=True)
         .filter(_in_region(case))
         .filter(Q(category__isnull=True) | Q(category__in=lineage))
-        .select_related("user")
+        .select_related("user__region")
         .order_by("id")
     )
 

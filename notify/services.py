@@ -18,6 +18,7 @@ from django.db.models import F, QuerySet
 from django.utils import timezone
 
 from cases.models import Status, TimelineEntry
+from cases.selectors import may_see
 
 from .models import Channel, Delivery, DeliveryStatus, OutboxEvent
 from .rendering import render_email, render_sms, render_webhook_body
@@ -116,6 +117,8 @@ def deliveries_for(event: OutboxEvent, now: datetime) -> list[Delivery]:
         add(Channel.SMS, case.reporter_phone, language, body=body)
     for subscription in subscriptions_for(case):
         user, language = subscription.user, subscription.language
+        if not may_see(user, case):
+            continue  # a subscription never widens what its holder may read
         if subscription.channel == Channel.EMAIL:
             subject, body = email_in(language)
             add(Channel.EMAIL, user.email, language, subject=subject, body=body)

@@ -377,3 +377,18 @@ def test_an_event_that_cannot_be_fanned_out_does_not_hold_back_the_others(
     assert [fine.code in message.subject for message in mail.outbox] == [True]
     assert OutboxEvent.objects.get(case=broken).fanned_out_at is None  # waits for a fix
     assert "could not work out the receivers" in caplog.text
+
+
+def test_a_subscription_never_widens_what_its_holder_may_read(
+    people, categories, django_capture_on_commit_callbacks
+):
+    """A grid worker subscribed to the whole county hears of their own grid's cases only."""
+    for username in ("grid_worker", "other_grid_worker"):
+        people[username].email = f"{username}@chenggu.example"
+        people[username].save()
+        Subscription.objects.create(user=people[username])  # the whole county, every category
+
+    with django_capture_on_commit_callbacks(execute=True):
+        report_rubbish(people, categories)  # in grid_worker's grid
+
+    assert {tuple(message.to) for message in mail.outbox} == {("grid_worker@chenggu.example",)}
