@@ -10,6 +10,7 @@ import csv
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import itemgetter
 from typing import TextIO
 
 import numpy as np
@@ -91,6 +92,7 @@ class _Importer:
             "department_id", "reported_at", "accept_deadline", "accepted_at", "closed_at", "rework_count", "rating",
             "updated_at",
         ]  # fmt: skip
+        self.case_values = itemgetter(*self.case_columns)  # a row's values in column order
         self.timeline_columns = [
             "county_code",
             "case_id",
@@ -248,16 +250,15 @@ class _Importer:
             except CaseError as error:
                 self.error(line, "category/description", str(error))
                 continue
-            row |= {
-                "id": first_id + len(cases),
-                "accepted_at": None if status == Status.REJECTED else reported_at,
-                "closed_at": closed_at,
-                "rework_count": 0,
-                "rating": rating,
-            }
-            row |= {column: adapt(row[column]) for column in DATETIME_COLUMNS}
+            row["id"] = first_id + len(cases)
+            row["accepted_at"] = None if status == Status.REJECTED else reported_at
+            row["closed_at"] = closed_at
+            row["rework_count"] = 0
+            row["rating"] = rating
+            for column in DATETIME_COLUMNS:
+                row[column] = adapt(row[column])
             row["updated_at"] = now
-            cases.append(tuple(row[column] for column in self.case_columns))
+            cases.append(self.case_values(row))
             entries.append(
                 (
                     row["county_code"],
