@@ -1,16 +1,30 @@
-"""Masking of personal data shown on pages: masked by default (PIPL), revealed only by a logged act."""
+"""Masking of personal data shown on pages: masked by default (PIPL), revealed only by a logged act.
+
+Numbers are masked by rule: a mobile number shows its first 3 and last 4 digits (the national
+practice, 138****5678); a landline its area code and last 2 digits (0916-*****67); any other
+number at most half its digits (a quarter at each end), so a short number is never readable.
+"""
+
+import re
+
+MOBILE = re.compile(r"^(?:86)?(1\d{10})$")
+LANDLINE = re.compile(r"^(0(?:10|2\d|[3-9]\d{2}))(\d{7,8})$")  # area code + local number
 
 
 def mask_phone(phone: str) -> str:
-    """13812345678 → 138****5678; short numbers keep at most their first and last two digits."""
-    phone = (phone or "").strip()
-    if not phone:
+    digits = re.sub(r"\D", "", phone or "")
+    if not digits:
         return ""
-    if len(phone) >= 8:
-        return phone[:3] + "*" * (len(phone) - 7) + phone[-4:]
-    if len(phone) >= 5:
-        return phone[:2] + "*" * (len(phone) - 4) + phone[-2:]
-    return "*" * len(phone)
+    if mobile := MOBILE.match(digits):
+        number = mobile.group(1)
+        return number[:3] + "****" + number[-4:]
+    if landline := LANDLINE.match(digits):
+        area, local = landline.groups()
+        return f"{area}-" + "*" * (len(local) - 2) + local[-2:]
+    shown = len(digits) // 4
+    if shown == 0:
+        return "*" * len(digits)
+    return digits[:shown] + "*" * (len(digits) - 2 * shown) + digits[-shown:]
 
 
 def mask_name(name: str) -> str:

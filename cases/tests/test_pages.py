@@ -436,13 +436,25 @@ def test_pages_need_a_login(client, people, categories):
     ("phone", "masked"),
     [
         ("13812345678", "138****5678"),
-        ("0916-1234567", "091*****4567"),
-        ("12345", "12*45"),
+        ("+86 138-1234-5678", "138****5678"),
+        ("0916-1234567", "0916-*****67"),
+        ("010 12345678", "010-******78"),
+        ("09161234", "09****34"),
+        ("12345", "1***5"),
+        ("123", "***"),
         ("", ""),
     ],
 )
-def test_mask_phone(phone, masked):
+def test_mask_phone_by_rule(phone, masked):
     assert mask_phone(phone) == masked
+
+
+@pytest.mark.parametrize("length", range(1, 16))
+def test_a_number_without_a_rule_never_shows_more_than_half_its_digits(length):
+    number = "9" + "8" * (length - 1)  # neither a mobile (1…) nor a landline (0…)
+    masked = mask_phone(number)
+    assert len(masked) == length
+    assert sum(character.isdigit() for character in masked) <= length // 2
 
 
 @pytest.mark.parametrize(
