@@ -15,7 +15,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from staff.models import Role
+from staff.models import REGION_ROLES, Role
 from territory.models import Level, Region, level_above
 
 CENTRE_LEVELS = (Level.COUNTY, Level.TOWN, Level.VILLAGE)
@@ -107,8 +107,8 @@ def visible_reach(user) -> Reach:
         return Reach(
             ((where("department_id", user.department_id),), (where("assignee_id", user.pk),))
         )
-    if user.region_id is None:
-        return NOWHERE
+    if user.role not in REGION_ROLES or user.region_id is None:
+        return NOWHERE  # no role yet: no access, whatever region was filled in
     if user.region.level == Level.COUNTY:
         return EVERYWHERE
     return Reach(((within(user.region),), (where("reporter_id", user.pk),)))

@@ -54,7 +54,9 @@ REGION_ROLES = [Role.GRID_WORKER, Role.INFORMANT, Role.OPERATOR, Role.LEADER]
 class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
-    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.ADMIN)
+    # No default: a new user has no access until given a role (and its region or department);
+    # the administrator role is granted explicitly like any other.
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     region = models.ForeignKey(
         Region,
         verbose_name=_("region"),
