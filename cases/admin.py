@@ -3,8 +3,10 @@ from datetime import date
 from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .kinds import kind_choices
+from .masking import mask_name, mask_phone
 from .models import CalendarDay, Case, Category, RoutingRule, TimelineEntry
 from .worktime import years_missing_calendar
 
@@ -62,6 +64,13 @@ class CaseAdmin(admin.ModelAdmin):
     list_filter = ["status", "level", "kind", "source"]
     search_fields = ["code"]
     inlines = [TimelineInline]
+    # The reporter's contact only masked: revealing it is a logged act on the case page.
+    exclude = ["reporter_name", "reporter_phone"]
+    readonly_fields = ["reporter_contact"]
+
+    @admin.display(description=gettext_lazy("reporter contact (masked)"))
+    def reporter_contact(self, case: Case) -> str:
+        return f"{mask_name(case.reporter_name)} {mask_phone(case.reporter_phone)}".strip() or "—"
 
     def has_change_permission(self, request, obj=None):
         return False

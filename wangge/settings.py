@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "cases",
     "streets",
     "notify",
+    "privacy",
     "wangge",  # the shell: navigation, stylesheet, the demo loader
 ]
 

@@ -13,5 +13,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("territory/", include("territory.urls")),
     path("cases/", include("cases.urls")),
+    path("privacy/", include("privacy.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,56 @@
+"""The reveal log: who saw which personal field of which case, when and why (append-only)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class RevealReason(models.TextChoices):
+    CALL_BACK = "call_back", _("Calling the reporter back about the case")
+    VERIFY = "verify", _("Checking the report's facts with the reporter")
+    OUTCOME = "outcome", _("Telling the reporter the outcome")
+    PERSON_REQUEST = "person_request", _("The person's own request (PIPL Art. 45)")
+    OTHER = "other", _("Other (say why)")
+
+
+class RevealLog(models.Model):
+    """One reveal of one personal field; a database trigger refuses UPDATE and DELETE."""
+
+    county_code = models.CharField(_("county code"), max_length=12, default=settings.COUNTY_CODE)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="+"
+    )
+    field = models.CharField(_("field"), max_length=40)
+    reason = models.CharField(_("reason"), max_length=20, choices=RevealReason.choices)
+    reason_text = models.CharField(_("reason in words"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("reveal of personal data")
+        verbose_name_plural = _("reveals of personal data")
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county_code", "id"], name="reveallog_id_unique_in_county"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["county_code", "at"], name="reveallog_county_at"),
+            models.Index(fields=["case", "at"], name="reveallog_case_at"),
+            models.Index(fields=["user", "at"], name="reveallog_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_id} {self.case_id} {self.field}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("reveal log entries are append-only")
+        super().save(*args, **kwargs)

@@ -1,0 +1,91 @@
+"""Every personal field the platform keeps, in one place: what it is for, on what legal basis,
+how long it is kept, how it is masked, and which roles may reveal it (PIPL, 个人信息保护法).
+
+Pages, the admin and exports show these fields masked; a reveal is a logged act with a reason
+(`services.reveal_personal_field`). The administrators' page `/privacy/fields/` and
+`docs/privacy.md` show this table; a test keeps the document in step with it.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from cases.masking import mask_name, mask_phone
+from staff.models import Role
+
+STATUTORY_DUTY = _("PIPL Art. 13(3): needed to perform a statutory duty (grid governance)")
+THREE_YEARS_AFTER_CLOSURE = _("3 years after the case is closed, then anonymised")
+
+
+@dataclass(frozen=True)
+class PersonalField:
+    key: str  # "<model>.<field>", e.g. "case.reporter_phone"
+    model: str  # app_label.ModelName
+    field: str
+    label: Promise
+    purpose: Promise
+    legal_basis: Promise
+    retention: Promise
+    reveal_roles: frozenset[str]  # empty: never revealed on a page
+    mask: Callable[[str], str] | None = None  # None: not shown as text (photos, points)
+
+    @property
+    def reveal_role_labels(self) -> list[Promise]:
+        return [Role(role).label for role in sorted(self.reveal_roles)]
+
+
+PERSONAL_FIELDS: tuple[PersonalField, ...] = (
+    PersonalField(
+        "case.reporter_name",
+        "cases.Case",
+        "reporter_name",
+        _("Reporter's name"),
+        _("To address the reporter when the centre calls back about the case."),
+        STATUTORY_DUTY,
+        THREE_YEARS_AFTER_CLOSURE,
+        frozenset({Role.OPERATOR, Role.HANDLER}),
+        mask_name,
+    ),
+    PersonalField(
+        "case.reporter_phone",
+        "cases.Case",
+        "reporter_phone",
+        _("Reporter's phone"),
+        _("To ask the reporter about the problem and tell them the outcome."),
+        STATUTORY_DUTY,
+        THREE_YEARS_AFTER_CLOSURE,
+        frozenset({Role.OPERATOR, Role.HANDLER}),
+        mask_phone,
+    ),
+    PersonalField(
+        "case.point",
+        "cases.Case",
+        "lon/lat",
+        _("Exact point reported"),
+        _("To find the problem on the ground; shown on the map to those who work the case."),
+        STATUTORY_DUTY,
+        _("3 years after the case is closed, then moved to the centre of its grid"),
+        frozenset(),
+    ),
+    PersonalField(
+        "casephoto.image",
+        "cases.CasePhoto",
+        "image",
+        _("Photos"),
+        _("To show the problem and its repair; served only to those who may open the case."),
+        STATUTORY_DUTY,
+        THREE_YEARS_AFTER_CLOSURE,
+        frozenset(),
+    ),
+)
+BY_KEY = {personal.key: personal for personal in PERSONAL_FIELDS}
+
+
+def revealable(key: str) -> PersonalField:
+    """The field by its key, if it is one a page may reveal (LookupError otherwise)."""
+    personal = BY_KEY.get(key)
+    if personal is None or personal.mask is None or not personal.reveal_roles:
+        raise LookupError(key)
+    return personal

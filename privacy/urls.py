@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "privacy"
+urlpatterns = [
+    path("reveals/", views.reveal_log, name="log"),
+    path("fields/", views.personal_fields, name="fields"),
+    path("cases/<str:code>/reveal/<str:key>/", views.reveal, name="reveal"),
+]
