@@ -52,6 +52,12 @@ class Category(models.Model):
     # The kind of case (cases.kinds) whose rules, details and steps its cases follow; blank: the
     # core loop alone.
     case_kind = models.CharField(_("kind of case"), max_length=24, blank=True, default="")
+    retention_years = models.PositiveSmallIntegerField(
+        _("keep personal data (years after closure)"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: the county's default (PRIVACY_RETENTION_YEARS, 3 years)."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -225,6 +231,8 @@ class Case(models.Model):
     )
     rework_count = models.PositiveSmallIntegerField(_("rework count"), default=0)
     rating = models.PositiveSmallIntegerField(_("evaluation"), null=True, blank=True)
+    # Its personal fields blanked (retention or the person's request); the case and figures stay.
+    anonymised_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = CaseQuerySet.as_manager()

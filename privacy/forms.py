@@ -29,3 +29,14 @@ class RevealLogFilterForm(forms.Form):
     until = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class PersonRequestForm(forms.Form):
+    phone = forms.CharField(label=_("Phone number"), max_length=20)
+    note = forms.CharField(
+        label=_("The request"),
+        max_length=200,
+        help_text=_(
+            "Who asked, when and how (e.g. letter of 2026-12-01, ID checked at the window)."
+        ),
+    )

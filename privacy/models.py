@@ -54,3 +54,43 @@ class RevealLog(models.Model):
         if self.pk is not None:
             raise ValueError("reveal log entries are append-only")
         super().save(*args, **kwargs)
+
+
+class ActionKind(models.TextChoices):
+    RETENTION = "retention", _("Retention: personal data of old cases removed")
+    SEARCH = "search", _("A person's request: cases found by phone")
+    EXPORT = "export", _("A person's request: their cases exported")
+    ANONYMISE = "anonymise", _("A person's request: their cases anonymised")
+
+
+class PrivacyAction(models.Model):
+    """What was done with personal data beyond showing it: a retention run, a person's request."""
+
+    county_code = models.CharField(_("county code"), max_length=12, default=settings.COUNTY_CODE)
+    at = models.DateTimeField(_("time"), default=timezone.now)
+    kind = models.CharField(_("action"), max_length=12, choices=ActionKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )  # empty: the nightly task
+    phone_masked = models.CharField(_("phone (masked)"), max_length=24, blank=True)
+    case_count = models.PositiveIntegerField(_("cases"))
+    case_codes = models.TextField(_("case numbers"), blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("personal data action")
+        verbose_name_plural = _("personal data actions")
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county_code", "id"], name="privacyaction_id_unique_in_county"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.case_count}"

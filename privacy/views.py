@@ -3,6 +3,7 @@ officer (filter, export), and the registry of personal fields for administrators
 
 import csv
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -14,8 +15,9 @@ from django.views.decorators.http import require_POST
 
 from cases.selectors import get_case_for
 
-from .forms import RevealForm, RevealLogFilterForm
+from .forms import PersonRequestForm, RevealForm, RevealLogFilterForm
 from .registry import PERSONAL_FIELDS, revealable
+from .retention import anonymise_person_cases, export_person_cases, find_person_cases
 from .selectors import may_read_reveal_log, reveals
 from .services import RevealRefused, reveal_personal_field
 
@@ -89,3 +91,33 @@ def personal_fields(request):
     if not (request.user.is_staff or may_read_reveal_log(request.user)):
         raise PermissionDenied
     return render(request, "privacy/fields.html", {"fields": PERSONAL_FIELDS})
+
+
+@login_required
+def person_request(request):
+    """A person's request (PIPL Art. 44–47): find their cases by phone, export or anonymise them."""
+    if not may_read_reveal_log(request.user):
+        raise PermissionDenied
+    form = PersonRequestForm(request.POST or None)
+    context = {"form": form, "cases": None}
+    if request.method == "POST" and form.is_valid():
+        phone, note = form.cleaned_data["phone"], form.cleaned_data["note"]
+        action = request.POST.get("action", "search")
+        try:
+            if action == "export":
+                response = HttpResponse(
+                    export_person_cases(request.user, phone, note),
+                    content_type="application/json; charset=utf-8",
+                )
+                response["Content-Disposition"] = 'attachment; filename="personal-data.json"'
+                return response
+            if action == "anonymise":
+                count = anonymise_person_cases(request.user, phone, note)
+                messages.success(
+                    request,
+                    _("The personal data of %(count)s case(s) was removed.") % {"count": count},
+                )
+            context["cases"] = find_person_cases(request.user, phone, note)
+        except RevealRefused as error:
+            form.add_error(None, str(error))
+    return render(request, "privacy/person_request.html", context)

@@ -207,3 +207,6 @@ LOGGING = {
 }
 
 ADMIN_SITE_HEADER = _("Wangge administration")
+
+# How long a closed case keeps its reporter's personal data (a category may set its own).
+PRIVACY_RETENTION_YEARS = int(os.environ.get("PRIVACY_RETENTION_YEARS", "3"))
