@@ -5,6 +5,8 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
+from .photos import not_a_photo, photo_type
+
 MAX_PHOTOS = 9
 
 
@@ -14,7 +16,8 @@ class MultipleFileInput(forms.FileInput):
 
 
 class MultipleImageField(forms.ImageField):
-    """Several images; each is checked by Pillow (ImageField) and against MAX_PHOTO_BYTES."""
+    """Several images; each is checked by Pillow (ImageField), must be of a type a browser shows
+    (cases.photos.PHOTO_TYPES) and no larger than MAX_PHOTO_BYTES."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
@@ -33,6 +36,8 @@ class MultipleImageField(forms.ImageField):
 
     def validate(self, value):
         super().validate(value)
+        if value and photo_type(value) is None:  # an image, but not one a browser shows
+            raise forms.ValidationError(not_a_photo(value.name), code="invalid_image")
         if value and value.size > settings.MAX_PHOTO_BYTES:
             raise forms.ValidationError(
                 _("The photo %(name)s is larger than %(limit)s.")

@@ -1,5 +1,8 @@
 """Cases (案件) and what defines their loop: categories, routing rules, the timeline, the calendar."""
 
+import uuid
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -288,7 +291,11 @@ class Case(models.Model):
 
 
 def case_photo_path(photo: "CasePhoto", filename: str) -> str:
-    return f"cases/{photo.case.county_code}/{photo.case.code}/{filename}"
+    """Under its case, by a generated name: the uploader's name can say anything and claim any type.
+    Only the extension is kept, and `cases.services._store_photos` gives the one of the type
+    Pillow found in the content (a PNG sent as x.pdf is stored as ….png)."""
+    extension = PurePath(filename).suffix.lower()
+    return f"cases/{photo.case.county_code}/{photo.case.code}/{uuid.uuid4().hex}{extension}"
 
 
 class CasePhoto(models.Model):

@@ -31,6 +31,7 @@ from .models import (
     Status,
     TimelineEntry,
 )
+from .photos import not_a_photo, note_written, photo_type, removed_on_rollback
 from .selectors import Route, route_for
 from .workflow import Transition, can_take, find_transition
 from .worktime import LOCAL, deadline_after
@@ -147,6 +148,7 @@ def _append(
     return entry
 
 
+@removed_on_rollback  # the photo files it wrote, if it fails
 @transaction.atomic
 def report_case(
     *,
@@ -217,10 +219,16 @@ def _detail_form(category: Category, details: Mapping[str, Any] | None):
 
 
 def _store_photos(case: Case, photos: Sequence[UploadedFile], user, now: datetime) -> None:
-    for photo in photos or ():
-        CasePhoto.objects.create(
-            case=case, image=photo, uploaded_by=user, uploaded_at=now, stage=case.status
-        )
+    """Each photo under a generated name with the extension of its real type (cases.photos);
+    a file that is not a photo is refused, whoever calls (the forms check it too)."""
+    for upload in photos or ():
+        kind = photo_type(upload)
+        if kind is None:
+            raise InputError({"photos": [not_a_photo(upload.name)]})
+        photo = CasePhoto(case=case, uploaded_by=user, uploaded_at=now, stage=case.status)
+        photo.image.save(f"photo.{kind.extension}", upload, save=False)
+        note_written(photo.image)  # deleted again if the service fails after this
+        photo.save()
 
 
 def ensure_may_take(user, case: Case, transition: Transition) -> None:
@@ -232,6 +240,7 @@ def ensure_may_take(user, case: Case, transition: Transition) -> None:
         )
 
 
+@removed_on_rollback  # the photo files it wrote, if it fails
 @transaction.atomic
 def take_action(
     case: Case,

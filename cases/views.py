@@ -1,5 +1,7 @@
 """Case pages: the inbox, the report form, one case with exactly the actions its viewer may take."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,11 +15,14 @@ from django.views.decorators.vary import vary_on_headers
 from .errors import CaseError, InputError
 from .forms import ActionForm, InboxFilterForm, ReportForm, kind_detail_form, leaf_categories
 from .kinds import detail_of, get_kind, kind_figures, registered_kinds
+from .photos import photo_type
 from .selectors import cases_awaiting, cases_visible_to, get_case_for, may_see, timeline_of
 from .services import REPORTING_ROLES, ensure_may_take, report_case, take_action
 from .workflow import available_transitions, find_transition, roles_with_a_queue
 
 CASES_PER_PAGE = 50
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -147,8 +152,21 @@ def case_photo(request, code: str, photo_id: int):
     are personal data, so they are never a public file (PIPL Art. 25)."""
     case = get_case_for(request.user, code)
     photo = get_object_or_404(case.photos, pk=photo_id)
-    response = FileResponse(photo.image.open("rb"))
-    response["Cache-Control"] = "private, max-age=3600"
+    try:
+        file = photo.image.open("rb")
+    except FileNotFoundError:
+        logger.warning(
+            "Photo %s of case %s: its file %s is missing", photo.pk, code, photo.image.name
+        )
+        raise Http404 from None
+    # The type is read from the content, not the name: files stored before names were generated
+    # kept whatever name the uploader gave.
+    kind = photo_type(file)
+    response = FileResponse(
+        file, content_type=kind.content_type if kind else "application/octet-stream"
+    )
+    # Not kept by the browser or any cache: a shared computer at a village office, for one.
+    response["Cache-Control"] = "private, no-store"
     return response
 
 

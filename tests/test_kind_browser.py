@@ -4,8 +4,13 @@ form (htmx), and the case page shows them."""
 import pytest
 
 from cases.models import Case
-from cases.tests.test_browser import browser, emptied_timeline  # noqa: F401 (fixtures)
-from conftest import IN_FIRST_GRID, PASSWORD
+from cases.tests.test_browser import (  # noqa: F401 (fixtures)
+    browser,
+    emptied_timeline,
+    log_in,
+    pixel_of,
+)
+from conftest import IN_FIRST_GRID
 from tests.test_example_kind import night_noise  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
@@ -21,21 +26,13 @@ def test_the_report_form_asks_the_chosen_kinds_details(
 ):
     page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "grid_worker")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit].button--primary")
+    log_in(page, live_server.url, "grid_worker")
     page.wait_for_url(f"{live_server.url}/cases/")
 
     page.goto(f"{live_server.url}/cases/report/")
     page.wait_for_selector("#map[data-ready='1']")
     lon, lat = IN_FIRST_GRID
-    pixel = page.evaluate(
-        "([lat, lon]) => { const p = window.wanggeMap.latLngToContainerPoint([lat, lon]);"
-        " return {x: p.x, y: p.y}; }",
-        [lat, lon],
-    )
-    page.locator("#map").click(position=pixel)
+    page.locator("#map").click(position=pixel_of(page, lon, lat))
     page.wait_for_selector("#grid-result [data-grid-code='610722001001001']")
     assert page.locator("input[name=detail-decibels]").count() == 0
 

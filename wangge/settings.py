@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,6 +51,7 @@ if "pytest" in sys.modules:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # Content-Security-Policy on every response: see below
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -59,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "wangge.middleware.RequestSizeLimitMiddleware",  # before any view reads a body: see below
 ]
 
 # Behind TLS (nginx in front, docs/deploy.md): cookies only over HTTPS, and browsers told so.
@@ -142,8 +145,36 @@ STORAGES = {
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("WANGGE_MEDIA_ROOT", VAR_DIR / "media"))
+# Upload limits. A request whose Content-Length is over MAX_REQUEST_BYTES is refused with a page
+# that says why (413, wangge.middleware) before its body is read: Django itself caps only the
+# fields beside the files (DATA_UPLOAD_MAX_MEMORY_SIZE, a 400 past it) and streams files above
+# FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file, whatever their size. 64 MB is nginx's
+# client_max_body_size (docs/deploy.md); each photo is checked against MAX_PHOTO_BYTES by its form.
+MAX_REQUEST_BYTES = 64 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, 2.5 MB, said here beside the others
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
+
+# Content-Security-Policy (django-csp). Everything is served from this origin (no CDN, no map
+# tiles), so no other origin is allowed, and neither inline script, inline <style>, nor eval: an
+# injected <script> or onerror="…" does not run even if a template or a map label let it through.
+# Setting styles from JavaScript through the CSSOM (Leaflet, the admin) is not inline style and
+# stays allowed; htmx's own <style> for request indicators is turned off in base.html's
+# htmx-config and its two rules live in app.css. tests/test_csp*.py walk the pages under it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [csp.NONE],
+        "script-src": [csp.SELF],
+        "style-src": [csp.SELF],
+        "img-src": [csp.SELF],
+        "font-src": [csp.SELF],
+        "connect-src": [csp.SELF],
+        "form-action": [csp.SELF],
+        "base-uri": [csp.NONE],
+        "object-src": [csp.NONE],
+        "frame-ancestors": [csp.NONE],
+    }
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -48,6 +48,23 @@ def emptied_timeline(transactional_db):
             cursor.execute(statement)
 
 
+def log_in(page, base: str, username: str, path: str = "/login/") -> None:
+    page.goto(f"{base}{path}")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("[type=submit]:is(.button--primary, [value])")
+    page.wait_for_load_state()
+
+
+def pixel_of(page, lon: float, lat: float) -> dict:
+    """Where a point is on the map, to click it."""
+    return page.evaluate(
+        "([lat, lon]) => { const p = window.wanggeMap.latLngToContainerPoint([lat, lon]);"
+        " return {x: p.x, y: p.y}; }",
+        [lat, lon],
+    )
+
+
 def test_a_grid_worker_reports_by_tapping_the_map(
     emptied_timeline, live_server, browser, people, categories, settings, tmp_path
 ):
@@ -57,21 +74,13 @@ def test_a_grid_worker_reports_by_tapping_the_map(
     page = browser.new_page(viewport={"width": 390, "height": 844}, locale="zh-CN")
     page.set_default_timeout(15_000)
 
-    page.goto(f"{live_server.url}/login/")
-    page.fill("input[name=username]", "grid_worker")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit].button--primary")
+    log_in(page, live_server.url, "grid_worker")
     page.wait_for_url(f"{live_server.url}/cases/")
 
     page.goto(f"{live_server.url}/cases/report/")
     page.wait_for_selector("#map[data-ready='1']")
     lon, lat = IN_FIRST_GRID
-    pixel = page.evaluate(
-        "([lat, lon]) => { const p = window.wanggeMap.latLngToContainerPoint([lat, lon]);"
-        " return {x: p.x, y: p.y}; }",
-        [lat, lon],
-    )
-    page.locator("#map").click(position=pixel)
+    page.locator("#map").click(position=pixel_of(page, lon, lat))
     page.wait_for_selector("#grid-result [data-grid-code='610722001001001']")
     assert "西镇北村第1网格" in page.inner_text("#grid-result")
 

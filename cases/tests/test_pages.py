@@ -8,6 +8,7 @@ from datetime import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from PIL import Image
 
 from cases.masking import mask_name, mask_phone
@@ -414,15 +415,28 @@ def test_the_grid_map_is_geojson_cached_and_gzipped(client, people):
 def test_locate_names_the_grid_or_says_why_not(client, people):
     log_in(client, people["grid_worker"])
     lon, lat = IN_FIRST_GRID
-    hit = client.get("/territory/locate/", {"lon": lon, "lat": lat})
+    hit = client.post("/territory/locate/", {"lon": lon, "lat": lat})
     assert hit.status_code == 200
     assert "西镇北村第1网格" in hit.content.decode() and "610722001001001" in hit.content.decode()
-    outside = client.get("/territory/locate/", {"lon": 108, "lat": 34})
+    outside = client.post("/territory/locate/", {"lon": 108, "lat": 34})
     assert outside.status_code == 200 and "该位置不在本县范围内" in outside.content.decode()
     for bad in ({"lon": "abc", "lat": "33"}, {"lon": "nan", "lat": "33"}, {"lat": "33"}):
-        response = client.get("/territory/locate/", bad)
+        response = client.post("/territory/locate/", bad)
         assert response.status_code == 400
         assert "经纬度必须是数字" in response.content.decode()
+
+
+def test_locate_takes_the_point_only_in_a_post_body(client, people):
+    """An exact point is personal data: in a query string it would land in access logs."""
+    log_in(client, people["grid_worker"])
+    lon, lat = IN_FIRST_GRID
+    refused = client.get("/territory/locate/", {"lon": lon, "lat": lat})
+    assert refused.status_code == 405 and refused["Allow"] == "POST"
+    assert "610722001001001" not in refused.content.decode()
+    # The page's htmx request carries the CSRF token in its header: without it, refused too.
+    csrf_client = Client(enforce_csrf_checks=True)
+    csrf_client.force_login(people["grid_worker"])
+    assert csrf_client.post("/territory/locate/", {"lon": lon, "lat": lat}).status_code == 403
 
 
 def test_pages_need_a_login(client, people, categories):

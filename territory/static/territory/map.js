@@ -48,6 +48,16 @@
   var gridLayers = {};
   var marker = null;
 
+  /* Leaflet puts a string into a tooltip or popup as HTML (innerHTML). Names come from the admin
+   * and from imported GeoJSON, so they go in as text nodes, never parsed: a grid named
+   * <img src=x onerror=…> shows those characters. Every tooltip and popup takes its content
+   * through here. */
+  function asText(value) {
+    return function () {
+      return document.createTextNode(String(value));
+    };
+  }
+
   function point(lat, lon) {
     if (marker) {
       marker.setLatLng([lat, lon]);
@@ -81,7 +91,7 @@
           return;
         }
         gridLayers[feature.properties.code] = layer;
-        layer.bindTooltip(feature.properties.name, { sticky: true, direction: "top" });
+        layer.bindTooltip(asText(feature.properties.name), { sticky: true, direction: "top" });
       },
     }).addTo(map);
     return county || (all.getLayers().length ? all : null);
@@ -113,8 +123,15 @@
       lonInput.value = lon;
       latInput.value = lat;
       point(lat, lon);
-      var url = el.dataset.locateUrl + "?lon=" + encodeURIComponent(lon) + "&lat=" + encodeURIComponent(lat);
-      htmx.ajax("GET", url, { target: result, swap: "innerHTML" });
+      // An exact point is personal data: it goes in the request body, never in a query string
+      // that access logs and the browser's history keep. The body is the request's source: it
+      // carries the CSRF header (hx-headers) and is in no form, so only lon and lat are sent.
+      htmx.ajax("POST", el.dataset.locateUrl, {
+        source: document.body,
+        target: result,
+        swap: "innerHTML",
+        values: { lon: lon, lat: lat },
+      });
     }
 
     map.on("click", function (event) {
