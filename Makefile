@@ -7,6 +7,11 @@ export DEMO_CASES
 
 .PHONY: setup demo demo-data test bench lint fmt messages serve-prod
 
+# Settings fail closed (DEBUG off, a secret key required: docs/deploy.md). The demo, the tests and
+# the translation tools ask for DEBUG, with its public demo key; bin/serve-prod and the benchmark's
+# server set the production environment themselves.
+setup demo demo-data test messages: export DJANGO_DEBUG = 1
+
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip

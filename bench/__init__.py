@@ -5,4 +5,8 @@ import os
 import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "wangge.settings")
+# Settings fail closed without DJANGO_DEBUG. The sections load the demo and time pages in their
+# own processes with the demo's settings, as they always have; bench/intake.py starts its gunicorn
+# with the production profile's environment.
+os.environ.setdefault("DJANGO_DEBUG", "1")
 django.setup()

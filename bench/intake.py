@@ -106,6 +106,7 @@ def start_server() -> subprocess.Popen:
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": "bench-only-secret-key-" + "x" * 30,
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "WANGGE_HTTPS": "0",  # plain HTTP: no TLS proxy in front of the benchmark's gunicorn
         "DATABASE_CONN_MAX_AGE": "60",  # as bin/serve-prod and docs/deploy.md run it
         "WANGGE_BIND": f"127.0.0.1:{PORT}",
         "WEB_CONCURRENCY": str(WORKERS),

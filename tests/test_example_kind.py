@@ -102,7 +102,7 @@ def test_the_kinds_details_are_checked_by_its_own_form(night_noise, people):
 def test_the_report_page_asks_the_kinds_details_and_the_case_page_shows_them(
     night_noise, people, client
 ):
-    client.login(username="grid_worker", password=PASSWORD)
+    client.force_login(people["grid_worker"])
     fragment = client.get(reverse("cases:report_details"), {"category": night_noise.pk})
     assert 'name="detail-decibels"' in fragment.content.decode()
 
@@ -142,10 +142,10 @@ def test_the_figures_page_shows_each_kinds_figures_over_what_the_user_may_see(
     night_noise, people, client
 ):
     report_noise(people, night_noise, decibels=70)
-    client.login(username="town_operator", password=PASSWORD)
+    client.force_login(people["town_operator"])
     page = client.get(reverse("cases:figures")).content.decode()
     assert "mean measured dB(A)" in page and ">70.0<" in page
-    client.login(username="other_town_operator", password=PASSWORD)
+    client.force_login(people["other_town_operator"])
     page = client.get(reverse("cases:figures")).content.decode()
     assert ">—<" in page  # no noise case in the east town
 

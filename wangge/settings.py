@@ -1,11 +1,14 @@
 """Wangge settings: one file, read from the environment, with defaults that make `make demo` work."""
 
 import os
+import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp import constants as csp
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -17,10 +20,25 @@ def env_bool(name: str, default: bool) -> bool:
     return os.environ.get(name, str(default)).lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "insecure-demo-key-change-me" if DEBUG else "")
-if not SECRET_KEY:
-    raise RuntimeError("DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off")
+# Fail closed: production behaviour unless asked otherwise. The Makefile's demo, test and
+# translation targets ask with DJANGO_DEBUG=1; a server gives its own DJANGO_SECRET_KEY.
+DEBUG = env_bool("DJANGO_DEBUG", False)
+# Under pytest (`make test`, or a bare `pytest` as much): the tests sign nothing that outlives the
+# run, so they get a throwaway key rather than an error (and so do the manage.py processes some
+# tests start), and plain static names (STORAGES below): the same results either way. DEBUG is
+# not turned on for them: a test run does not need it (pytest-django turns it off anyway), and a
+# stray `import pytest` in a server must not.
+TESTING = "pytest" in sys.modules
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
+if not SECRET_KEY and DEBUG:
+    SECRET_KEY = "insecure-demo-key-change-me"  # public, like everything else with DEBUG on
+elif not SECRET_KEY and TESTING:
+    SECRET_KEY = os.environ["DJANGO_SECRET_KEY"] = "throwaway-" + secrets.token_urlsafe(40)
+elif not SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY is not set. A server needs a key of its own (docs/deploy.md, "
+        '"Environment"); the demo and the tests run with DJANGO_DEBUG=1 (make demo, make test).'
+    )
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 # The county this instance serves: every large table carries it (see DESIGN.md, scale path).
@@ -36,6 +54,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "huey.contrib.djhuey",
+    "axes",  # failed logins and lockouts (wangge/lockout.py)
     "territory",
     "staff",
     "cases",
@@ -58,18 +77,25 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "wangge.sessions.IdleSessionMiddleware",  # renews a session's idle expiry: see Sessions below
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wangge.middleware.RequestSizeLimitMiddleware",  # before any view reads a body: see below
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: turns a lockout into a page
 ]
 
-# Behind TLS (nginx in front, docs/deploy.md): cookies only over HTTPS, and browsers told so.
+# Behind TLS (nginx in front, docs/deploy.md): cookies only over HTTPS; browsers told so for a
+# year, for this host and its subdomains; plain HTTP redirected, also when nginx passes it on.
 if env_bool("WANGGE_HTTPS", False):
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 365 * 24 * 3600
-    SECURE_SSL_REDIRECT = env_bool("WANGGE_SSL_REDIRECT", False)  # nginx usually redirects
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_SSL_REDIRECT = env_bool("WANGGE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # No HSTS preload (which `check --deploy` suggests, W021): the preload list takes a whole
+    # registrable domain (chenggu.gov.cn), a decision for its owner, not for one site under it.
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 ROOT_URLCONF = "wangge.urls"
 WSGI_APPLICATION = "wangge.wsgi.application"
@@ -113,8 +139,34 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "cases:inbox"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
+    {  # nothing close to one's own user name, name, phone or e-mail (grid_worker1)
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {
+            "user_attributes": ("username", "full_name", "phone", "email"),
+        },
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# Failed logins (django-axes; the policy is in wangge/lockout.py and docs/deploy.md): an account
+# is locked after WANGGE_LOGIN_FAILURE_LIMIT failures from anywhere, an address for every account
+# after WANGGE_LOGIN_ADDRESS_FAILURE_LIMIT failures on any, until WANGGE_LOGIN_LOCKOUT_MINUTES
+# pass without another. Axes's backend refuses a locked login before Django's reads the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = int(os.environ.get("WANGGE_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("WANGGE_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("WANGGE_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_HANDLER = "wangge.lockout.AccountOrAddressHandler"
+AXES_CLIENT_IP_CALLABLE = "wangge.lockout.client_address"
+AXES_LOCKOUT_CALLABLE = "wangge.lockout.locked_out"
+# Whose X-Forwarded-For names the client (nginx on this host): the variable gunicorn reads too.
+LOGIN_TRUSTED_PROXIES = [
+    address.strip() for address in os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1").split(",")
 ]
 
 LANGUAGE_CODE = "zh-hans"
@@ -139,12 +191,13 @@ STORAGES = {
     # no collectstatic.
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
-        if DEBUG
+        if DEBUG or TESTING
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("WANGGE_MEDIA_ROOT", VAR_DIR / "media"))
+
 # Upload limits. A request whose Content-Length is over MAX_REQUEST_BYTES is refused with a page
 # that says why (413, wangge.middleware) before its body is read: Django itself caps only the
 # fields beside the files (DATA_UPLOAD_MAX_MEMORY_SIZE, a 400 past it) and streams files above
@@ -177,6 +230,12 @@ CONTENT_SECURITY_POLICY = {
 }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Sessions end after WANGGE_SESSION_IDLE_MINUTES without a request (8 hours, a working day, by
+# default), renewed at most every five minutes so that requests do not each write their session
+# (wangge/sessions.py); a login on a shared computer (公用电脑) also ends with the browser.
+SESSION_COOKIE_AGE = int(os.environ.get("WANGGE_SESSION_IDLE_MINUTES", "480")) * 60
+SESSION_REFRESH_INTERVAL = min(300, SESSION_COOKIE_AGE // 10)
 
 # With Redis (the production profile) sessions are read from it and written through to the
 # database; without it they live in the database only (a per-process cache would go stale
