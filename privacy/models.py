@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .registry import BY_KEY
+
 
 class RevealReason(models.TextChoices):
     CALL_BACK = "call_back", _("Calling the reporter back about the case")
@@ -54,6 +56,11 @@ class RevealLog(models.Model):
         if self.pk is not None:
             raise ValueError("reveal log entries are append-only")
         super().save(*args, **kwargs)
+
+    @property
+    def field_label(self):
+        personal = BY_KEY.get(self.field)
+        return personal.label if personal else self.field
 
 
 class ActionKind(models.TextChoices):
