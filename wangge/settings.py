@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "streets",
     "notify",
     "privacy",
+    "rollup",
     "wangge",  # the shell: navigation, stylesheet, the demo loader
 ]
 

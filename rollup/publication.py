@@ -1,0 +1,103 @@
+"""What a county publishes to the city by logical replication, as code (docs/deploy.md).
+
+Each published table names the columns that never leave the county; everything else is
+published, so a column added later is published only if nobody listed it here, and the test
+`test_no_personal_field_is_published` holds the list against the privacy registry. The city's
+role gets SELECT on exactly the published columns: a table-wide grant would let it read the
+personal ones directly over its own connection.
+"""
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.db import connection
+
+
+@dataclass(frozen=True)
+class PublishedTable:
+    model: str  # app_label.ModelName
+    left_out: tuple[str, ...] = ()  # column names that stay in the county
+    publish: str = "insert, update, delete"
+    # Rows are found at the city by a key that is unique there too: (county_code, code) for cases.
+    replica_identity: str | None = None
+
+    @property
+    def table(self) -> str:
+        return apps.get_model(self.model)._meta.db_table
+
+    def columns(self) -> list[str]:
+        model = apps.get_model(self.model)
+        return [
+            field.column
+            for field in model._meta.concrete_fields
+            if field.column not in self.left_out
+        ]
+
+
+TABLES: tuple[PublishedTable, ...] = (
+    PublishedTable(
+        "cases.Case",
+        left_out=(
+            "reporter_name",  # a resident's identity
+            "reporter_phone",
+            "reporter_id",  # named staff: the city evaluates regions and departments
+            "assignee_id",
+            "description",  # free text: it carries names, phones, house addresses
+            "address",
+            "lon",  # an exact point can single out a household; the grid is the finest place
+            "lat",
+            "anonymised_at",
+        ),
+        replica_identity="case_code_unique_in_county",
+    ),
+    PublishedTable("cases.TimelineEntry", left_out=("note", "actor_id"), publish="insert"),
+    PublishedTable("territory.Region"),
+    PublishedTable("staff.Department", left_out=("email",)),
+    PublishedTable("cases.Category"),
+)
+
+
+def publication_name(county_code: str, publish: str) -> str:
+    """county_610722 for rows that change, county_610722_inserts for the append-only timeline
+    (a publication's `publish` applies to all its tables)."""
+    return f"county_{county_code}" if "update" in publish else f"county_{county_code}_inserts"
+
+
+def publication_statements(county_code: str, role: str, existing: set[str]) -> list[str]:
+    """The SQL that creates (or brings up to date) the county's publications, the replica
+    identities they need, and the city role's grants on exactly the published columns."""
+    quote = connection.ops.quote_name
+    statements: list[str] = []
+    objects_by_publish: dict[str, list[str]] = {}
+    for published in TABLES:
+        table = quote(published.table)
+        columns = ", ".join(quote(column) for column in published.columns())
+        objects_by_publish.setdefault(published.publish, []).append(f"TABLE {table} ({columns})")
+        if published.replica_identity:
+            index = quote(published.replica_identity)
+            statements.append(f"ALTER TABLE {table} REPLICA IDENTITY USING INDEX {index}")
+        statements.append(f"REVOKE ALL ON {table} FROM {quote(role)}")
+        statements.append(f"GRANT SELECT ({columns}) ON {table} TO {quote(role)}")
+    for publish, objects in objects_by_publish.items():
+        name = publication_name(county_code, publish)
+        if name in existing:
+            statements.append(f"ALTER PUBLICATION {quote(name)} SET {', '.join(objects)}")
+        else:
+            statements.append(
+                f"CREATE PUBLICATION {quote(name)} FOR {', '.join(objects)} "
+                f"WITH (publish = '{publish}')"
+            )
+    return statements
+
+
+def publish(county_code: str, role: str) -> list[str]:
+    """Run the statements on this county's PostgreSQL database; the statements run."""
+    if connection.vendor != "postgresql":
+        raise RuntimeError("The roll-up publishes from PostgreSQL only (logical replication).")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pubname FROM pg_publication")
+        existing = {row[0] for row in cursor.fetchall()}
+        statements = publication_statements(county_code, role, existing)
+        for statement in statements:
+            cursor.execute(statement)
+    return statements
