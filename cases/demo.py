@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from staff.models import Department, Role, User
+from territory.counties import instance_county
 from territory.models import Level, Region
 
 from .models import (
@@ -121,7 +122,7 @@ class Simulator:
         self.grid_workers = {}
         for user in User.objects.filter(role=Role.GRID_WORKER).order_by("pk"):
             self.grid_workers.setdefault(user.region_id, user.pk)
-        self.county = Region.objects.get(level=Level.COUNTY)
+        self.county = instance_county()
         self.routes = RouteTable()
 
     def centre(self, case: Case, level: str) -> int | None:

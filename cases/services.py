@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from notify.services import record_case_event
 from staff.models import Department, Role
 from staff.services import town_department_code
+from territory.counties import instance_county
 from territory.grid_index import PointOutsideCounty, locate_grid
 from territory.models import Level, Region
 from wangge.csvtext import csv_reader
@@ -329,8 +330,9 @@ def install_categories(text: str, case_kind: str = "") -> list[Category]:
     """
     rows = list(csv_reader(text))
     by_code: dict[str, Category] = {}
-    county = Region.objects.get(level=Level.COUNTY)
-    towns = list(Region.objects.filter(level=Level.TOWN))
+    county = instance_county()
+    towns = list(Region.objects.filter(level=Level.TOWN, parent=county).order_by("code"))
+    departments = Department.objects.filter(county_code=county.code)
     errors = []
     for number, row in enumerate(rows, start=2):
         row = {key: (value or "").strip() for key, value in row.items()}
@@ -362,15 +364,13 @@ def install_categories(text: str, case_kind: str = "") -> list[Category]:
         by_code[category.code] = category
         if not row["department"]:
             continue
-        if Department.objects.filter(code=row["department"]).exists():
-            targets = [(county, Department.objects.get(code=row["department"]))]
+        if departments.filter(code=row["department"]).exists():
+            targets = [(county, departments.get(code=row["department"]))]
         else:
             targets = [
                 (
                     town,
-                    Department.objects.filter(
-                        code=town_department_code(row["department"], town)
-                    ).first(),
+                    departments.filter(code=town_department_code(row["department"], town)).first(),
                 )
                 for town in towns
             ]

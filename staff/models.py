@@ -13,7 +13,8 @@ class Department(models.Model):
     """A responsible department (职能部门) that cases are routed to (归口办理)."""
 
     county_code = models.CharField(_("county code"), max_length=12, default=settings.COUNTY_CODE)
-    code = models.CharField(_("code"), max_length=32, unique=True)
+    #: Unique within its county: every county has its own 城管局 `cgj`.
+    code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=100)
     region = models.ForeignKey(
         Region,
@@ -34,6 +35,11 @@ class Department(models.Model):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county_code", "code"], name="staff_department_code_unique_per_county"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -5,6 +5,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from territory.counties import instance_county
 from territory.models import Level, Region
 from wangge.csvtext import csv_reader
 
@@ -30,8 +31,8 @@ def department_email(template: str, code: str) -> str:
 
 @transaction.atomic
 def install_departments(text: str) -> list[Department]:
-    """Create or update departments from a CSV (code,name,serves[,email]); `each_town` makes one
-    per town. Without an email column, addresses kept in the admin stay as they are."""
+    """Create or update this instance's county's departments from a CSV (code,name,serves[,email]);
+    `each_town` makes one per town. Without an email column, addresses kept in the admin stay as they are."""
     reader = csv_reader(text)
     rows = list(reader)
     has_email = "email" in (reader.fieldnames or [])
@@ -54,8 +55,8 @@ def install_departments(text: str) -> list[Department]:
                 )
     if errors:
         raise StaffImportError("\n".join(errors))
-    county = Region.objects.get(level=Level.COUNTY)
-    towns = list(Region.objects.filter(level=Level.TOWN))
+    county = instance_county()
+    towns = list(Region.objects.filter(level=Level.TOWN, parent=county).order_by("code"))
     departments = []
     for row in rows:
         code, name = row["code"].strip(), row["name"].strip()
@@ -69,7 +70,7 @@ def install_departments(text: str) -> list[Department]:
             if has_email:
                 defaults["email"] = department_email(row["email"] or "", target_code)
             department, _created = Department.objects.update_or_create(
-                code=target_code, defaults=defaults
+                county_code=county.code, code=target_code, defaults=defaults
             )
             departments.append(department)
     return departments

@@ -1,8 +1,10 @@
-"""Synthetic grid polygons (网格) for 城固县.
+"""Synthetic grid polygons (网格) for a county (城固县, 洋县 …).
 
-No public source has town, village or grid polygons for the county, so this module builds them:
-a deterministic, hierarchical, clipped Voronoi partition of the real county outline, anchored on
-the real seats of the 17 towns and of the 9 villages we know (see ``data/chenggu/README.md``).
+No public source has town, village or grid polygons for these counties, so this module builds
+them: a deterministic, hierarchical, clipped Voronoi partition of the real county outline,
+anchored on the real seats of the towns and villages we know (see ``data/*/README.md``). A town
+without a seat of its own takes its first known village's; a town with no point at all gets a
+synthetic seat (``_town_seats``).
 
     county ─► town cells ─► village cells in each town ─► grid cells in each village
 
@@ -35,8 +37,8 @@ PRECISION = 1e-6
 HOUSEHOLDS_PER_GRID = 400
 #: Every grid's households stay within this range (service-size norm for 网格).
 GRID_HOUSEHOLDS_RANGE = (300, 500)
-#: The two urban sub-districts (街道), whose communities are larger and denser.
-SUB_DISTRICTS = frozenset({"610722001", "610722002"})
+#: Urban sub-districts (街道), whose communities are larger and denser, end their name so.
+SUB_DISTRICT_SUFFIX = "街道"
 #: Parts smaller than one output pixel (1e-6° ≈ 0.1 m, squared) cannot survive the final
 #: snapping anyway, so float-level repairs drop them instead of merging them (km²).
 MICRO_AREA_KM2 = 1e-8
@@ -303,16 +305,19 @@ def _largest_remainder(quotas: np.ndarray, total: int, minimum: int = 0) -> np.n
 
 
 def _village_households(
-    villages: Sequence[Division], total_grids: int, rng: np.random.Generator
+    villages: Sequence[Division],
+    total_grids: int,
+    rng: np.random.Generator,
+    sub_districts: frozenset[str] = frozenset(),
 ) -> tuple[np.ndarray, np.ndarray]:
     """Synthetic households per village and the number of grids per village (≥ 1, summing to
-    ``total_grids``); communities, above all those of the two sub-districts, are larger."""
+    ``total_grids``); communities, above all those of the sub-districts, are larger."""
     if total_grids < len(villages):
         raise ValueError(f"{total_grids} grids cannot give each of {len(villages)} villages one")
     weight = rng.lognormal(mean=0.0, sigma=0.3, size=len(villages))
     for k, village in enumerate(villages):
         if village.is_community:
-            weight[k] *= 1.8 if village.parent_code in SUB_DISTRICTS else 1.3
+            weight[k] *= 1.8 if village.parent_code in sub_districts else 1.3
     households = np.rint(weight / weight.sum() * total_grids * HOUSEHOLDS_PER_GRID).astype(int)
     grids = _largest_remainder(households / HOUSEHOLDS_PER_GRID, total_grids, minimum=1)
     return households, grids
@@ -330,14 +335,52 @@ def _split_households(households: int, n: int, rng: np.random.Generator) -> list
 # The three levels
 
 
-def _town_cells(
+def _town_seats(
     county: Polygon, towns: Sequence[Division], villages: Sequence[Division], seats_km: dict
+) -> tuple[dict, set[str]]:
+    """Every town's seat (km) and the codes of the towns whose seat is a village's.
+
+    A town without a seat of its own takes its first known village's (洋县's 纸坊街道 → 田岭).
+    A town with no known point at all gets a synthetic one: of a 0.5 km lattice over the
+    county, the point farthest from every seat known so far and from the outline (the centre
+    of the largest empty circle, so its town lies where no known seat claims the land)."""
+    seats, borrowed = {}, set()
+    for town in towns:
+        if town.code in seats_km:
+            seats[town.code] = seats_km[town.code]
+            continue
+        own = [v.code for v in villages if v.parent_code == town.code and v.code in seats_km]
+        if own:
+            seats[town.code] = seats_km[min(own)]
+            borrowed.add(town.code)
+    missing = [town for town in towns if town.code not in seats]
+    if missing:
+        minx, miny, maxx, maxy = county.bounds
+        xs, ys = np.meshgrid(np.arange(minx, maxx, 0.5), np.arange(miny, maxy, 0.5))
+        lattice = np.column_stack([xs.ravel(), ys.ravel()])
+        lattice = lattice[shapely.contains_xy(county, lattice[:, 0], lattice[:, 1])]
+        edge = shapely.distance(county.boundary, shapely.points(lattice))
+        for town in missing:
+            known = np.array([*seats.values(), *(seats_km[c] for c in sorted(seats_km))])
+            nearest = np.sqrt(((lattice[:, None, :] - known[None, :, :]) ** 2).sum(axis=2)).min(1)
+            seats[town.code] = lattice[int(np.argmax(np.minimum(nearest, edge)))]
+    return seats, borrowed
+
+
+def _town_cells(
+    county: Polygon,
+    towns: Sequence[Division],
+    villages: Sequence[Division],
+    seats_km: dict,
+    town_seats: dict,
+    borrowed: set[str],
 ) -> list[Polygon]:
-    """Towns as clipped Voronoi regions of their real seats. A village seat we know also counts
+    """Towns as clipped Voronoi regions of their seats. A village seat we know also counts
     as a seed of its town: 小西关 (莲花街道), for instance, is nearer to the 博望街道 seat than to
-    its own, and would otherwise fall into the wrong town."""
+    its own, and would otherwise fall into the wrong town. A seat borrowed from a village is
+    already among the village seeds and is not counted twice."""
     town_index = {t.code: k for k, t in enumerate(towns)}
-    seeds = [(seats_km[t.code], k) for k, t in enumerate(towns)]
+    seeds = [(town_seats[t.code], k) for k, t in enumerate(towns) if t.code not in borrowed]
     seeds += [(seats_km[v.code], town_index[v.parent_code]) for v in villages if v.code in seats_km]
     return _partition(
         county, np.array([s for s, _ in seeds]), [k for _, k in seeds], n_cells=len(towns)
@@ -461,17 +504,22 @@ def synthesize_grids(
     county = plane.geometry_to_km(outline)
     seats_km = {code: plane.to_km(lonlat) for code, lonlat in seats.items()}
 
+    sub_districts = frozenset(t.code for t in towns if t.name.endswith(SUB_DISTRICT_SUFFIX))
     households, grid_counts = _village_households(
-        villages, total_grids, np.random.default_rng([seed, 0])
+        villages, total_grids, np.random.default_rng([seed, 0]), sub_districts
     )
+    town_seats, borrowed = _town_seats(county, towns, villages, seats_km)
     n_grids = dict(zip((v.code for v in villages), grid_counts, strict=True))
     village_households = dict(zip((v.code for v in villages), households, strict=True))
 
     cells, cell_seeds, cell_villages = [], [], []
-    for town, town_cell in zip(towns, _town_cells(county, towns, villages, seats_km), strict=True):
+    town_cells = _town_cells(county, towns, villages, seats_km, town_seats, borrowed)
+    for town, town_cell in zip(towns, town_cells, strict=True):
         members = [v for v in villages if v.parent_code == town.code]
         town_rng = np.random.default_rng([seed, 1, int(town.code)])
-        village_cells = _village_cells(town_cell, seats_km[town.code], members, seats_km, town_rng)
+        village_cells = _village_cells(
+            town_cell, town_seats[town.code], members, seats_km, town_rng
+        )
         for village, village_cell in zip(members, village_cells, strict=True):
             village_rng = np.random.default_rng([seed, 2, int(village.code)])
             grids, grid_seeds = _grid_cells(village_cell, n_grids[village.code], village_rng)

@@ -1,8 +1,9 @@
 import time
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from cases.demo import fill_demo_queues, generate_demo_cases
 from cases.imports import refresh_planner_statistics
@@ -12,13 +13,17 @@ from notify.demo import create_demo_receivers
 from staff.demo import DEMO_PASSWORD, create_demo_staff
 from staff.models import Role, User
 from staff.services import install_departments
+from territory.counties import UnknownCounty, get_county
 from territory.models import Level, Region
 
 STAFF_DATA = Path(__file__).resolve().parents[3] / "staff" / "data"
 
 
 class Command(BaseCommand):
-    help = "Load the 城固县 demo: territory, departments, categories, routing, staff and a year of cases."
+    help = (
+        "Load this instance's county (WANGGE_COUNTY_CODE: 610722 城固县, 610723 洋县) as a demo: "
+        "territory, departments, categories, routing, staff and a year of cases."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -27,12 +32,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, cases: int, **options):
         started = time.monotonic()
-        call_command("load_chenggu", stdout=self.stdout)
+        try:
+            county = get_county(settings.COUNTY_CODE)
+        except UnknownCounty as error:
+            raise CommandError(str(error)) from error
+        call_command("load_county", county=county.code, stdout=self.stdout)
         install_departments((STAFF_DATA / "departments.csv").read_text(encoding="utf-8"))
         install_kind_categories()
         logins = create_demo_staff()
         create_demo_receivers()  # before the fresh cases below, so their steps reach them
-        existing = Case.objects.count()
+        existing = Case.objects.filter(county_code=county.code).count()
         if existing:
             self.stdout.write(f"cases: {existing} already loaded, none added")
         elif cases > 0:
@@ -40,12 +49,17 @@ class Command(BaseCommand):
             generate_demo_cases(cases)
             fill_demo_queues(logins)
             refresh_planner_statistics()
-        grid_staff = User.objects.filter(role__in=[Role.GRID_WORKER, Role.INFORMANT]).count()
+        region = Region.objects.get(code=county.code)
+        within = Region.objects.subtree(region)
+        grid_staff = User.objects.filter(
+            role__in=[Role.GRID_WORKER, Role.INFORMANT], region__path__startswith=region.path
+        ).count()
         self.stdout.write(
-            f"loaded: {Region.objects.filter(level=Level.TOWN).count()} towns, "
-            f"{Region.objects.filter(level=Level.VILLAGE).count()} villages, "
-            f"{Region.objects.grids().count()} grids, {grid_staff} grid workers and informants, "
-            f"{Case.objects.count()} cases in {time.monotonic() - started:.0f} s"
+            f"loaded {county.name}: {within.filter(level=Level.TOWN).count()} towns, "
+            f"{within.filter(level=Level.VILLAGE).count()} villages, "
+            f"{within.grids().count()} grids, {grid_staff} grid workers and informants, "
+            f"{Case.objects.filter(county_code=county.code).count()} cases "
+            f"in {time.monotonic() - started:.0f} s"
         )
         self.stdout.write(f"\nDemo logins (password {DEMO_PASSWORD}):")
         for username, user in logins.items():
