@@ -13,6 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wangge.county import county_code_field, county_id_unique
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("E-mail")
@@ -29,18 +31,6 @@ class DeliveryStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     DELIVERED = "delivered", _("Delivered")
     FAILED = "failed", _("Failed")
-
-
-def county_id_unique(model: str) -> models.UniqueConstraint:
-    """Ids stay unique with the county code beside them when counties are rolled up into one
-    city database (each county's ids start at 1)."""
-    return models.UniqueConstraint(
-        fields=["county_code", "id"], name=f"{model}_id_unique_in_county"
-    )
-
-
-def county_code_field() -> models.CharField:
-    return models.CharField(_("county code"), max_length=12, default=settings.COUNTY_CODE)
 
 
 class OutboxEvent(models.Model):

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from wangge.county import county_code_field, county_id_unique
+
 from .registry import BY_KEY
 
 
@@ -19,7 +21,7 @@ class RevealReason(models.TextChoices):
 class RevealLog(models.Model):
     """One reveal of one personal field; a database trigger refuses UPDATE and DELETE."""
 
-    county_code = models.CharField(_("county code"), max_length=12, default=settings.COUNTY_CODE)
+    county_code = county_code_field()
     at = models.DateTimeField(_("time"), default=timezone.now)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -38,11 +40,7 @@ class RevealLog(models.Model):
         verbose_name = _("reveal of personal data")
         verbose_name_plural = _("reveals of personal data")
         ordering = ["-at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["county_code", "id"], name="reveallog_id_unique_in_county"
-            )
-        ]
+        constraints = [county_id_unique("reveallog")]
         indexes = [
             models.Index(fields=["county_code", "at"], name="reveallog_county_at"),
             models.Index(fields=["case", "at"], name="reveallog_case_at"),
@@ -73,7 +71,7 @@ class ActionKind(models.TextChoices):
 class PrivacyAction(models.Model):
     """What was done with personal data beyond showing it: a retention run, a person's request."""
 
-    county_code = models.CharField(_("county code"), max_length=12, default=settings.COUNTY_CODE)
+    county_code = county_code_field()
     at = models.DateTimeField(_("time"), default=timezone.now)
     kind = models.CharField(_("action"), max_length=12, choices=ActionKind.choices)
     user = models.ForeignKey(
@@ -93,11 +91,7 @@ class PrivacyAction(models.Model):
         verbose_name = _("personal data action")
         verbose_name_plural = _("personal data actions")
         ordering = ["-at", "-id"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["county_code", "id"], name="privacyaction_id_unique_in_county"
-            )
-        ]
+        constraints = [county_id_unique("privacyaction")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.kind} {self.case_count}"

@@ -10,7 +10,16 @@ class Migration(migrations.Migration):
         migrations.CreateModel(
             name="NoiseDetail",
             fields=[
-                ("id", models.BigAutoField(primary_key=True, serialize=False)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "county_code",
+                    models.CharField(default="610722", max_length=12, verbose_name="county code"),
+                ),
                 ("decibels", models.PositiveSmallIntegerField(verbose_name="measured dB(A)")),
                 (
                     "at_night",
@@ -26,5 +35,12 @@ class Migration(migrations.Migration):
                     ),
                 ),
             ],
+            options={
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("county_code", "id"), name="noisedetail_id_unique_in_county"
+                    )
+                ],
+            },
         ),
     ]
