@@ -13,7 +13,6 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import shapely
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -242,7 +241,8 @@ def generate_demo_cases(
     now = now or timezone.now()
     simulator = Simulator(seed)
     rng = simulator.rng
-    grids = list(Region.objects.grids().select_related("parent").order_by("code"))
+    county = simulator.county
+    grids = list(Region.objects.grids().subtree(county).select_related("parent").order_by("code"))
     weights = np.array([grid.households or 300 for grid in grids], dtype=float)
     chosen = simulator.np_rng.choice(len(grids), size=count, p=weights / weights.sum())
     points: dict[int, list] = {}
@@ -313,7 +313,7 @@ def generate_demo_cases(
         )
         for day, last in serials.items():
             counter, _created = CaseCodeCounter.objects.get_or_create(
-                county_code=settings.COUNTY_CODE, day=day
+                county_code=county.code, day=day
             )
             counter.last = max(counter.last, last)
             counter.save()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from staff.models import Department
 from territory.models import Level, Region
+from wangge.county import county_code_field, county_id_unique
 
 CENTRE_LEVELS = [
     (Level.COUNTY.value, Level.COUNTY.label),
@@ -31,8 +32,13 @@ class DeadlineUnit(models.TextChoices):
 
 
 class Category(models.Model):
-    """A class of problem with its codes, deadlines and default routing; editable data."""
+    """A class of problem with its codes, deadlines and default routing; editable data.
 
+    Reference data: one list per database, the codes of GB/T 30428 and the county's own; the
+    county code says whose list it is once rolled up into a city database.
+    """
+
+    county_code = county_code_field()
     code = models.CharField(_("code"), max_length=16, unique=True)
     name = models.CharField(_("name"), max_length=60)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
@@ -67,6 +73,7 @@ class Category(models.Model):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
         ordering = ["code"]
+        constraints = [county_id_unique("category")]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -83,6 +90,7 @@ class Category(models.Model):
 class RoutingRule(models.Model):
     """归口: cases of a category in a region subtree go to a department, handled at a level."""
 
+    county_code = county_code_field()
     category = models.ForeignKey(
         Category, verbose_name=_("category"), on_delete=models.CASCADE, related_name="routing_rules"
     )
@@ -100,7 +108,8 @@ class RoutingRule(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["category", "region"], name="one_rule_per_category_region"
-            )
+            ),
+            county_id_unique("routingrule"),
         ]
 
     def __str__(self) -> str:
@@ -149,17 +158,24 @@ class Priority(models.TextChoices):
     URGENT = "urgent", _("Urgent")
 
 
+CLOSED_STATUSES = [Status.CLOSED, Status.EVALUATED]
+
+
+def overdue_condition(now) -> Q:
+    """Open cases past the deadline that applies to their current step: one rule for the county's
+    cases and the city's copies of them."""
+    return Q(status=Status.REPORTED, accept_deadline__lt=now) | Q(
+        status__in=HANDLE_DEADLINE_STATUSES, handle_deadline__lt=now
+    )
+
+
 class CaseQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, now=None):
         """Open cases past the deadline that applies to their current step."""
-        now = now or timezone.now()
-        return self.filter(
-            Q(status=Status.REPORTED, accept_deadline__lt=now)
-            | Q(status__in=HANDLE_DEADLINE_STATUSES, handle_deadline__lt=now)
-        )
+        return self.filter(overdue_condition(now or timezone.now()))
 
     def for_list(self):
         return self.select_related("category", "grid", "department")
@@ -168,7 +184,7 @@ class CaseQuerySet(models.QuerySet):
 class Case(models.Model):
     """One report that someone owns until it is closed and evaluated (一案一码)."""
 
-    county_code = models.CharField(_("county code"), max_length=12, default=settings.COUNTY_CODE)
+    county_code = county_code_field()
     code = models.CharField(_("case number"), max_length=20)
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     case_kind = models.CharField(_("kind of case"), max_length=24, blank=True, default="")
@@ -248,6 +264,7 @@ class Case(models.Model):
             models.UniqueConstraint(
                 fields=["county_code", "code"], name="case_code_unique_in_county"
             ),
+            county_id_unique("case"),
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
                 name="case_rating_1_to_5",
@@ -299,6 +316,7 @@ def case_photo_path(photo: "CasePhoto", filename: str) -> str:
 
 
 class CasePhoto(models.Model):
+    county_code = county_code_field()
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
     image = models.ImageField(_("photo"), upload_to=case_photo_path)
     uploaded_by = models.ForeignKey(
@@ -312,6 +330,7 @@ class CasePhoto(models.Model):
     class Meta:
         verbose_name = _("photo")
         verbose_name_plural = _("photos")
+        constraints = [county_id_unique("casephoto")]
 
     def __str__(self) -> str:
         return self.image.name
@@ -320,7 +339,7 @@ class CasePhoto(models.Model):
 class TimelineEntry(models.Model):
     """One step of a case, appended and never edited (a database trigger refuses UPDATE/DELETE)."""
 
-    county_code = models.CharField(max_length=12, default=settings.COUNTY_CODE)
+    county_code = county_code_field()
     case = models.ForeignKey(
         Case, on_delete=models.DO_NOTHING, related_name="timeline", db_constraint=True
     )
@@ -350,6 +369,7 @@ class TimelineEntry(models.Model):
             models.Index(fields=["case", "at"], name="timeline_case_at"),
             models.Index(fields=["action", "at"], name="timeline_action_at"),
         ]
+        constraints = [county_id_unique("timelineentry")]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

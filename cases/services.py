@@ -4,7 +4,6 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
@@ -47,7 +46,7 @@ def case_code(day: date, serial: int) -> str:
     return f"{day:%y%m%d}{serial:04d}"
 
 
-def next_case_code(now: datetime, county_code: str = settings.COUNTY_CODE) -> str:
+def next_case_code(now: datetime, county_code: str) -> str:
     """The next free case number of the day.
 
     One statement takes the next serial (an upsert that returns the new value), so concurrent
@@ -96,7 +95,7 @@ def case_row(
     if not description:
         raise CaseError(_("Describe the problem."))
     return {
-        "county_code": settings.COUNTY_CODE,
+        "county_code": grid.county_code,
         "code": code,
         "kind": category.kind,
         "case_kind": category.case_kind,
@@ -197,7 +196,7 @@ def report_case(
         reporter_phone=reporter_phone,
         priority=priority,
     )
-    case.code = next_case_code(now)
+    case.code = next_case_code(now, case.county_code)
     case.save()
     if detail_form is not None:
         detail = detail_form.save(commit=False)
@@ -226,7 +225,13 @@ def _store_photos(case: Case, photos: Sequence[UploadedFile], user, now: datetim
         kind = photo_type(upload)
         if kind is None:
             raise InputError({"photos": [not_a_photo(upload.name)]})
-        photo = CasePhoto(case=case, uploaded_by=user, uploaded_at=now, stage=case.status)
+        photo = CasePhoto(
+            county_code=case.county_code,
+            case=case,
+            uploaded_by=user,
+            uploaded_at=now,
+            stage=case.status,
+        )
         photo.image.save(f"photo.{kind.extension}", upload, save=False)
         note_written(photo.image)  # deleted again if the service fails after this
         photo.save()
@@ -352,6 +357,7 @@ def install_categories(text: str, case_kind: str = "") -> list[Category]:
             "kind": row["kind"],
             "parent": by_code.get(row["parent_code"]),
             "case_kind": case_kind,
+            "county_code": county.code,
         }
         if row["accept_limit"]:
             defaults |= {
@@ -384,7 +390,11 @@ def install_categories(text: str, case_kind: str = "") -> list[Category]:
             RoutingRule.objects.update_or_create(
                 category=category,
                 region=region,
-                defaults={"department": department, "level": row["level"]},
+                defaults={
+                    "department": department,
+                    "level": row["level"],
+                    "county_code": county.code,
+                },
             )
     if errors:
         raise CaseError("\n".join(errors))

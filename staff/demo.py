@@ -50,6 +50,7 @@ def create_demo_staff(total_grid_staff: int = 2026, seed: int | None = None) -> 
                     username=username,
                     password=password,
                     role=role,
+                    county_code=county.code,
                     full_name=_name(rng),
                     phone=_phone(rng),
                     **fields,
@@ -111,7 +112,8 @@ def create_demo_logins(password: str) -> dict[str, User]:
     users = {}
     for username, fields in logins.items():
         user, _created = User.objects.update_or_create(
-            username=username, defaults={"password": password, **fields}
+            username=username,
+            defaults={"password": password, "county_code": county.code, **fields},
         )
         users[username] = user
     return users

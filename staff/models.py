@@ -1,18 +1,18 @@
 """The people who work the system (一套人马): their role, and the region or department they serve."""
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from territory.models import Level, Region
+from wangge.county import county_code_field, county_id_unique
 
 
 class Department(models.Model):
     """A responsible department (职能部门) that cases are routed to (归口办理)."""
 
-    county_code = models.CharField(_("county code"), max_length=12, default=settings.COUNTY_CODE)
+    county_code = county_code_field()
     #: Unique within its county: every county has its own 城管局 `cgj`.
     code = models.CharField(_("code"), max_length=32)
     name = models.CharField(_("name"), max_length=100)
@@ -38,7 +38,8 @@ class Department(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["county_code", "code"], name="staff_department_code_unique_per_county"
-            )
+            ),
+            county_id_unique("department"),
         ]
 
     def __str__(self) -> str:
@@ -58,6 +59,9 @@ REGION_ROLES = [Role.GRID_WORKER, Role.INFORMANT, Role.OPERATOR, Role.LEADER]
 
 
 class User(AbstractUser):
+    # The county the person works for. Logins stay unique across counties: a login names one
+    # person wherever the rows end up (users are never published to the city).
+    county_code = county_code_field()
     full_name = models.CharField(_("full name"), max_length=60, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     # No default: a new user has no access until given a role (and its region or department);
@@ -93,6 +97,7 @@ class User(AbstractUser):
                 condition=~Q(role=Role.HANDLER) | Q(department__isnull=False),
                 name="user_department_required_for_handlers",
             ),
+            county_id_unique("user"),
         ]
 
     def __str__(self) -> str:

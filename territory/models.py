@@ -5,6 +5,8 @@ import json
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from wangge.county import county_code_field, county_id_unique
+
 
 class Level(models.TextChoices):
     COUNTY = "county", _("County")
@@ -42,6 +44,9 @@ class RegionQuerySet(models.QuerySet):
 
 
 class Region(models.Model):
+    # The county the region lies in (its path's first code); the tree itself is keyed by the
+    # national codes, unique across counties.
+    county_code = county_code_field()
     code = models.CharField(_("code"), max_length=24, unique=True)
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=10, choices=Level.choices, db_index=True)
@@ -79,7 +84,8 @@ class Region(models.Model):
             models.CheckConstraint(
                 condition=models.Q(level="county") | models.Q(parent__isnull=False),
                 name="region_parent_required_below_county",
-            )
+            ),
+            county_id_unique("region"),
         ]
 
     def __str__(self) -> str:

@@ -196,6 +196,7 @@ def import_divisions(text: str) -> ImportSummary:
                 "level": row["level"],
                 "parent": parent,
                 "path": (parent.path if parent else "") + row["code"] + "/",
+                "county_code": parent.county_code if parent else row["code"],
                 "code_scheme": CodeScheme.STATISTICS,
             },
         )
@@ -338,6 +339,7 @@ def import_grids(collection: object) -> ImportSummary:
         grid.name = row.name
         grid.parent = village
         grid.path = f"{village.path}{grid.code}/"
+        grid.county_code = village.county_code
         grid.code_scheme = CodeScheme.SYNTHETIC
         grid.boundary = json.dumps(mapping(row.geometry), ensure_ascii=False)
         grid.centroid_lon, grid.centroid_lat = _centroid(row.geometry)
@@ -350,6 +352,7 @@ def import_grids(collection: object) -> ImportSummary:
         "name",
         "parent",
         "path",
+        "county_code",
         "code_scheme",
         "boundary",
         "centroid_lon",

@@ -1,6 +1,8 @@
 import django.db.models.deletion
 from django.db import migrations, models
 
+import wangge.county
+
 
 class Migration(migrations.Migration):
     initial = True
@@ -18,7 +20,11 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "county_code",
-                    models.CharField(default="610722", max_length=12, verbose_name="county code"),
+                    models.CharField(
+                        default=wangge.county.instance_county_code,
+                        max_length=12,
+                        verbose_name="county code",
+                    ),
                 ),
                 ("decibels", models.PositiveSmallIntegerField(verbose_name="measured dB(A)")),
                 (

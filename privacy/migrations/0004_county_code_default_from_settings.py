@@ -1,0 +1,11 @@
+"""The county code's default names the setting instead of one county's frozen code."""
+
+from django.db import migrations
+
+from wangge.county import county_code_default_in_state
+
+
+class Migration(migrations.Migration):
+    dependencies = [("privacy", "0003_privacy_actions")]
+
+    operations = [county_code_default_in_state("privacyaction", "reveallog")]
