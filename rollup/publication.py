@@ -18,20 +18,24 @@ class PublishedTable:
     model: str  # app_label.ModelName
     left_out: tuple[str, ...] = ()  # column names that stay in the county
     publish: str = "insert, update, delete"
-    # Rows are found at the city by a key that is unique there too: (county_code, code) for cases.
-    replica_identity: str | None = None
 
     @property
     def table(self) -> str:
         return apps.get_model(self.model)._meta.db_table
 
+    @property
+    def replica_identity(self) -> str:
+        """The unique (county_code, id) index of wangge.county: a changed or deleted row is found
+        at the city by the key it has there, unique across counties."""
+        return f"{self.model.split('.')[1].lower()}_id_unique_in_county"
+
+    def fields(self, model=None) -> list:
+        """The published fields of the model (given, while the app registry is still loading)."""
+        model = model or apps.get_model(self.model)
+        return [field for field in model._meta.concrete_fields if field.column not in self.left_out]
+
     def columns(self) -> list[str]:
-        model = apps.get_model(self.model)
-        return [
-            field.column
-            for field in model._meta.concrete_fields
-            if field.column not in self.left_out
-        ]
+        return [field.column for field in self.fields()]
 
 
 TABLES: tuple[PublishedTable, ...] = (
@@ -48,13 +52,16 @@ TABLES: tuple[PublishedTable, ...] = (
             "lat",
             "anonymised_at",
         ),
-        replica_identity="case_code_unique_in_county",
     ),
     PublishedTable("cases.TimelineEntry", left_out=("note", "actor_id"), publish="insert"),
     PublishedTable("territory.Region"),
     PublishedTable("staff.Department", left_out=("email",)),
     PublishedTable("cases.Category"),
 )
+
+
+def published(model_label: str) -> PublishedTable:
+    return next(table for table in TABLES if table.model == model_label)
 
 
 def publication_name(county_code: str, publish: str) -> str:
@@ -73,9 +80,8 @@ def publication_statements(county_code: str, role: str, existing: set[str]) -> l
         table = quote(published.table)
         columns = ", ".join(quote(column) for column in published.columns())
         objects_by_publish.setdefault(published.publish, []).append(f"TABLE {table} ({columns})")
-        if published.replica_identity:
-            index = quote(published.replica_identity)
-            statements.append(f"ALTER TABLE {table} REPLICA IDENTITY USING INDEX {index}")
+        index = quote(published.replica_identity)
+        statements.append(f"ALTER TABLE {table} REPLICA IDENTITY USING INDEX {index}")
         statements.append(f"REVOKE ALL ON {table} FROM {quote(role)}")
         statements.append(f"GRANT SELECT ({columns}) ON {table} TO {quote(role)}")
     for publish, objects in objects_by_publish.items():

@@ -17,5 +17,6 @@ urlpatterns = [
     path("territory/", include("territory.urls")),
     path("cases/", include("cases.urls")),
     path("privacy/", include("privacy.urls")),
+    path("rollup/", include("rollup.urls")),
     path("admin/", admin.site.urls),
 ]
