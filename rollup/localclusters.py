@@ -28,7 +28,6 @@ max_worker_processes = 16
 max_slot_wal_keep_size = 1GB
 fsync = off
 full_page_writes = off
-synchronous_commit = off
 shared_buffers = 128MB
 """
 
