@@ -55,7 +55,10 @@ def subscribe(county_code: str, dsn: str, copy_data: bool = True) -> str:
                 % {"code": county_code}
             )
     quote = connection.ops.quote_name
-    template = "CREATE SUBSCRIPTION {name} CONNECTION {dsn} PUBLICATION {publications} WITH (copy_data = {copy})"
+    template = (
+        "CREATE SUBSCRIPTION {name} CONNECTION {dsn} PUBLICATION {publications} "
+        "WITH (copy_data = {copy}, disable_on_error = true)"
+    )
     values = {
         "name": quote(subscription_name(county_code)),
         "publications": ", ".join(quote(name) for name in publications),
