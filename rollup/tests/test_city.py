@@ -104,7 +104,7 @@ def test_on_a_county_the_page_counts_its_own_cases_for_those_who_see_the_whole_c
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        ({"county": "61072x", "dsn": "host=x"}, "not a county code"),
+        ({"county": "61072x", "dsn": "host=x"}, "不是县级区划代码"),
         ({"county": "610722"}, "--dsn is required"),
         ({}, "--county is required"),
     ],
