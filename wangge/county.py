@@ -30,11 +30,6 @@ def county_id_unique(model: str) -> models.UniqueConstraint:
     )
 
 
-def county_of_path(path: str) -> str:
-    """The county code of a territory path ("610722/610722100/…/"): its first code."""
-    return path.split("/", 1)[0]
-
-
 def county_code_default_in_state(*models_names: str):
     """The migration operation that gives existing `county_code` columns the callable default:
     in the migration state only, since a Python default never reaches the database (so no table

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from django.db import IntegrityError, transaction
 
-from cases.models import RoutingRule
-from cases.services import install_kind_categories
+from cases.models import Category, RoutingRule
+from cases.services import install_kind_categories, report_case
 from conftest import small_county_csv, small_county_grids
 from staff.demo import create_demo_staff
 from staff.models import Department, Role, User
@@ -25,12 +25,15 @@ def as_yangxian(text: str) -> str:
 
 @pytest.fixture
 def second_county(county):
-    """The small test county again, renumbered as 洋县 (610723), beside 城固县 (610722)."""
+    """The small test county again, renumbered as 洋县 (610723) and moved one degree east, beside
+    城固县 (610722)."""
     import_divisions(as_yangxian(small_county_csv()))
     grids = small_county_grids()
     for feature in grids["features"]:
         for key in ("code", "village_code"):
             feature["properties"][key] = as_yangxian(feature["properties"][key])
+        (ring,) = feature["geometry"]["coordinates"]
+        feature["geometry"]["coordinates"] = [[[lon + 1.0, lat] for lon, lat in ring]]
     import_grids(grids)
     return Region.objects.get(code="610723")
 
@@ -93,3 +96,36 @@ def test_demo_staff_and_departments_install_for_a_county_that_is_not_chenggu(
     assert operators.filter(region__level=Level.COUNTY).count() == 1
     handlers = User.objects.filter(role=Role.HANDLER, username__startswith="hd-")
     assert handlers.count() == Department.objects.filter(county_code="610723").count()
+
+
+def test_rows_take_the_county_of_their_place_not_the_instances(second_county, settings):
+    install_departments(DEPARTMENTS)
+    install_kind_categories()
+    settings.COUNTY_CODE = "610723"
+    install_departments(DEPARTMENTS)
+    install_kind_categories()
+    worker = create_demo_staff(total_grid_staff=10)["grid_worker"]
+    chenggu_worker = User.objects.create(
+        username="gw-chenggu",
+        role=Role.GRID_WORKER,
+        region=Region.objects.get(code="610722001001001"),
+    )
+    settings.COUNTY_CODE = "610722"  # the instance's county; the rows below are 洋县's all the same
+
+    assert set(Region.objects.subtree(second_county).values_list("county_code", flat=True)) == {
+        "610723"
+    }
+    assert Region.objects.get(code="610722001001001").county_code == "610722"
+    assert worker.county_code == "610723"
+    rubbish = Category.objects.get(code="E0101")
+    place = {"lon": worker.region.centroid_lon, "lat": worker.region.centroid_lat}
+    case = report_case(reporter=worker, category=rubbish, description="路边垃圾", **place)
+    assert case.county_code == "610723"
+    assert case.timeline.get().county_code == "610723"
+    here = {"lon": chenggu_worker.region.centroid_lon, "lat": chenggu_worker.region.centroid_lat}
+    chenggu_case = report_case(
+        reporter=chenggu_worker, category=rubbish, description="垃圾", **here
+    )
+    # Each county numbers its own cases: both are the first of the day.
+    assert (chenggu_case.county_code, chenggu_case.code[-4:]) == ("610722", "0001")
+    assert case.code == chenggu_case.code
