@@ -178,7 +178,7 @@ class CaseQuerySet(models.QuerySet):
         return self.filter(overdue_condition(now or timezone.now()))
 
     def for_list(self):
-        return self.select_related("category", "grid", "department")
+        return self.select_related("category", "town", "grid", "department")
 
 
 class Case(models.Model):
@@ -315,10 +315,26 @@ def case_photo_path(photo: "CasePhoto", filename: str) -> str:
     return f"cases/{photo.case.county_code}/{photo.case.code}/{uuid.uuid4().hex}{extension}"
 
 
+class PhotoSize(models.TextChoices):
+    """The sizes a photo is served in (cases.photos makes the two smaller ones at upload)."""
+
+    THUMBNAIL = "thumb", _("thumbnail")
+    DISPLAY = "display", _("display size")
+    ORIGINAL = "original", _("original")
+
+
 class CasePhoto(models.Model):
     county_code = county_code_field()
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="photos")
-    image = models.ImageField(_("photo"), upload_to=case_photo_path)
+    image = models.ImageField(_("photo"), upload_to=case_photo_path)  # the original, as sent
+    # Upright JPEG copies without EXIF, written with the original; empty for photos stored before
+    # copies were made, which are then served in their original size.
+    display = models.ImageField(
+        _("display size"), upload_to=case_photo_path, null=True, blank=True, editable=False
+    )
+    thumbnail = models.ImageField(
+        _("thumbnail"), upload_to=case_photo_path, null=True, blank=True, editable=False
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -334,6 +350,11 @@ class CasePhoto(models.Model):
 
     def __str__(self) -> str:
         return self.image.name
+
+    def file_in(self, size: str):
+        """The stored file to serve at this size: the original when there is no copy."""
+        copy = {PhotoSize.THUMBNAIL: self.thumbnail, PhotoSize.DISPLAY: self.display}.get(size)
+        return copy or self.image
 
 
 class TimelineEntry(models.Model):

@@ -31,7 +31,15 @@ from .models import (
     Status,
     TimelineEntry,
 )
-from .photos import not_a_photo, note_written, photo_type, removed_on_rollback
+from .photos import (
+    UnreadablePhoto,
+    damaged_photo,
+    not_a_photo,
+    note_written,
+    photo_type,
+    removed_on_rollback,
+    smaller_copies,
+)
 from .selectors import Route, route_for
 from .workflow import Transition, can_take, find_transition
 from .worktime import LOCAL, deadline_after
@@ -219,12 +227,18 @@ def _detail_form(category: Category, details: Mapping[str, Any] | None):
 
 
 def _store_photos(case: Case, photos: Sequence[UploadedFile], user, now: datetime) -> None:
-    """Each photo under a generated name with the extension of its real type (cases.photos);
-    a file that is not a photo is refused, whoever calls (the forms check it too)."""
+    """Each photo under a generated name with the extension of its real type (cases.photos),
+    with its display size and thumbnail, at the stage the case has reached (上报, 处置反馈, 核查 …);
+    a file that is not a photo, or that cannot be decoded, is refused, whoever calls (the forms
+    check it too)."""
     for upload in photos or ():
         kind = photo_type(upload)
         if kind is None:
             raise InputError({"photos": [not_a_photo(upload.name)]})
+        try:
+            display, thumbnail = smaller_copies(upload)
+        except UnreadablePhoto:
+            raise InputError({"photos": [damaged_photo(upload.name)]}) from None
         photo = CasePhoto(
             county_code=case.county_code,
             case=case,
@@ -232,8 +246,13 @@ def _store_photos(case: Case, photos: Sequence[UploadedFile], user, now: datetim
             uploaded_at=now,
             stage=case.status,
         )
-        photo.image.save(f"photo.{kind.extension}", upload, save=False)
-        note_written(photo.image)  # deleted again if the service fails after this
+        for field, content, extension in (
+            (photo.image, upload, kind.extension),
+            (photo.display, display, "jpg"),
+            (photo.thumbnail, thumbnail, "jpg"),
+        ):
+            field.save(f"photo.{extension}", content, save=False)
+            note_written(field)  # deleted again if the service fails after this
         photo.save()
 
 

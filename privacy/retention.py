@@ -73,7 +73,9 @@ def anonymise(case_ids: Iterable[int], now: datetime) -> int:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         photos = CasePhoto.objects.filter(case_id__in=chunk)
-        files = list(photos.values_list("image", flat=True))
+        # The original and its display size and thumbnail (cases.photos): all show the place.
+        stored = photos.values_list("image", "display", "thumbnail")
+        files = [name for names in stored for name in names if name]
         photos.delete()
         done += Case.objects.filter(pk__in=chunk).update(
             reporter_name="",

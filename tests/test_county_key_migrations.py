@@ -24,6 +24,13 @@ def migrate(targets):
     return executor.loader.project_state(targets).apps
 
 
+@pytest.fixture(autouse=True)
+def latest_schema_afterwards():
+    """The tests after these find the schema of every migration, not only of AFTER's."""
+    yield
+    migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+
+
 def tree(apps, county_code: str):
     Region = apps.get_model("territory", "Region")
     county = Region.objects.create(

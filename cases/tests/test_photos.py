@@ -126,7 +126,7 @@ def test_photo_files_go_with_a_transaction_that_fails_after_the_report(
     @transaction.atomic
     def report_then_fail():
         report_with(people, categories, [png()])
-        assert len(stored_files(media_root)) == 1
+        assert len(stored_files(media_root)) == 3  # the photo, its display size and thumbnail
         raise CaseError("refused after the report")
 
     with pytest.raises(CaseError):
