@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Region
+from .models import GazetteerEntry, Region
 
 
 @admin.register(Region)
@@ -10,3 +10,12 @@ class RegionAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
     raw_id_fields = ["parent"]
     readonly_fields = ["path", "updated_at"]
+
+
+@admin.register(GazetteerEntry)
+class GazetteerEntryAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "grid", "address", "example"]
+    list_filter = ["kind", "example"]
+    search_fields = ["name", "address"]
+    raw_id_fields = ["grid"]
+    readonly_fields = ["county_code", "updated_at"]

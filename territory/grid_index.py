@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from .cache import RebuiltOnChange
 from .models import Level, Region
+from .selectors import outside_county_message
 
 EDGE_TOLERANCE = 1e-5  # degrees, about a metre: far below what a phone's GPS can tell apart
 RASTER_SIZE = 512  # cells a side over the county: about 80 × 130 m for Chenggu
@@ -153,6 +154,10 @@ def get_grid_index() -> GridIndex:
 
 
 def locate_grid(lon: float, lat: float) -> Region:
-    """The grid Region holding a WGS-84 point; PointOutsideCounty if none."""
-    hit = get_grid_index().locate(lon, lat)
+    """The grid Region holding a WGS-84 point; PointOutsideCounty if none, saying so with the
+    county's name (people pick places, not coordinates: those stay on the index's own error)."""
+    try:
+        hit = get_grid_index().locate(lon, lat)
+    except PointOutsideCounty as error:
+        raise PointOutsideCounty(outside_county_message()) from error
     return Region.objects.select_related("parent").get(pk=hit.grid_id, level=Level.GRID)

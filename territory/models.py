@@ -104,3 +104,57 @@ class Region(models.Model):
 
     def contains(self, other: "Region") -> bool:
         return other.path.startswith(self.path)
+
+
+class PlaceKind(models.TextChoices):
+    """Kinds of gazetteer entries (地名): the places people name when they say where something is."""
+
+    COMPOUND = "compound", _("Residential compound")  # 小区
+    SCHOOL = "school", _("School")  # 学校
+    ROAD = "road", _("Road or street")  # 路、街
+    ORGANISATION = "organisation", _("Organisation or office")  # 单位
+    HOSPITAL = "hospital", _("Hospital or clinic")  # 医院、卫生院
+    MARKET = "market", _("Market")  # 市场
+    LANDMARK = "landmark", _("Landmark")  # 地标、景点
+    OTHER = "other", _("Other place")
+
+
+class GazetteerEntry(models.Model):
+    """A named place the county imports (a compound, a school, a road, an office): one point, found
+    by name on the maps' search. Not a region: it bounds nothing and routes nothing."""
+
+    # The county of the grid the point lies in (every entry is checked to lie in one).
+    county_code = county_code_field()
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=16, choices=PlaceKind.choices)
+    lon = models.FloatField(_("longitude"))
+    lat = models.FloatField(_("latitude"))
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    grid = models.ForeignKey(
+        Region,
+        verbose_name=_("grid"),
+        on_delete=models.PROTECT,
+        related_name="gazetteer_entries",
+        limit_choices_to={"level": Level.GRID},
+    )
+    example = models.BooleanField(
+        _("example"),
+        default=False,
+        help_text=_("Example data shipped with the project, not the county's own list."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("gazetteer entry")
+        verbose_name_plural = _("gazetteer entries")
+        ordering = ["name"]
+        constraints = [
+            # What a re-import matches on: one place of a kind per name in a county.
+            models.UniqueConstraint(
+                fields=["county_code", "kind", "name"], name="gazetteerentry_name_unique_per_kind"
+            ),
+            county_id_unique("gazetteerentry"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

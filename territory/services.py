@@ -1,23 +1,30 @@
-"""Actions that change the territory: imports of divisions (CSV) and grids (GeoJSON), boundaries.
+"""Actions that change the territory: imports of divisions (CSV), grids (GeoJSON) and the
+gazetteer (CSV), boundaries.
 
 Every import validates the whole input first and writes nothing if any row is wrong, so that a
 county never ends up with half a tree. A re-run updates the rows it finds instead of duplicating.
 """
 
 import json
+import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+import numpy as np
 import shapely
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from shapely.geometry import mapping, shape
 
 from wangge.csvtext import csv_reader
 
 from .cache import forget_territory_caches
-from .models import LEVEL_ORDER, CodeScheme, Level, Region
+from .grid_index import get_grid_index
+from .models import LEVEL_ORDER, CodeScheme, GazetteerEntry, Level, PlaceKind, Region
+from .selectors import instance_county_name
 
 DIVISION_COLUMNS = ["code", "name", "level", "parent_code"]
 DIVISION_LEVELS = {Level.COUNTY, Level.TOWN, Level.VILLAGE}
@@ -204,6 +211,7 @@ def import_divisions(text: str) -> ImportSummary:
         summary.created += created
         summary.updated += not created
         summary.codes.append(region.code)
+    forget_territory_caches()  # the maps carry the towns' and villages' names
     return summary
 
 
@@ -392,3 +400,218 @@ def refresh_boundaries_from_grids(village_codes: Iterable[str]) -> None:
         )
         region.centroid_lon, region.centroid_lat = _centroid(union)
         region.save(update_fields=["boundary", "centroid_lon", "centroid_lat", "updated_at"])
+
+
+# --- gazetteer ---------------------------------------------------------------------------------
+
+GAZETTEER_COLUMNS = ["name", "kind", "lon", "lat"]
+GAZETTEER_OPTIONAL_COLUMNS = ["address", "example"]
+# The kind column takes the code (`school`) or the word a county's own list uses (学校).
+PLACE_KIND_WORDS = {
+    "小区": PlaceKind.COMPOUND,
+    "住宅小区": PlaceKind.COMPOUND,
+    "学校": PlaceKind.SCHOOL,
+    "路": PlaceKind.ROAD,
+    "街": PlaceKind.ROAD,
+    "道路": PlaceKind.ROAD,
+    "单位": PlaceKind.ORGANISATION,
+    "机关": PlaceKind.ORGANISATION,
+    "医院": PlaceKind.HOSPITAL,
+    "卫生院": PlaceKind.HOSPITAL,
+    "诊所": PlaceKind.HOSPITAL,
+    "市场": PlaceKind.MARKET,
+    "地标": PlaceKind.LANDMARK,
+    "景点": PlaceKind.LANDMARK,
+    "其他": PlaceKind.OTHER,
+}
+YES_NO = {"": False, "0": False, "false": False, "no": False, "否": False}
+YES_NO |= {"1": True, "true": True, "yes": True, "是": True}
+
+
+@dataclass(frozen=True)
+class GazetteerRow:
+    line: int
+    name: str
+    kind: str
+    lon: float
+    lat: float
+    address: str
+    example: bool
+    grid: Region | None  # the grid the point lies in, once located
+
+
+def read_gazetteer_csv(text: str) -> list[dict]:
+    """Rows of a gazetteer CSV with their line numbers; a wrong header is an error of its own."""
+    reader = csv_reader(text)
+    header = reader.fieldnames or []
+    missing = [column for column in GAZETTEER_COLUMNS if column not in header]
+    if missing:
+        raise TerritoryImportError(
+            [
+                RowError(
+                    _line(1),
+                    ", ".join(missing),
+                    _(
+                        "missing column(s); the header must have: %(columns)s (optional: %(optional)s)"
+                    )
+                    % {
+                        "columns": ",".join(GAZETTEER_COLUMNS),
+                        "optional": ",".join(GAZETTEER_OPTIONAL_COLUMNS),
+                    },
+                )
+            ]
+        )
+    columns = GAZETTEER_COLUMNS + GAZETTEER_OPTIONAL_COLUMNS
+    return [
+        {"line": reader.line_num, **{key: (row.get(key) or "").strip() for key in columns}}
+        for row in reader
+    ]
+
+
+def _gazetteer_fields(row: dict, first_line: dict[tuple[str, str], int]) -> list[RowError]:
+    """The errors in one row's own fields (the point's place is checked for all rows at once)."""
+    where = _line(row["line"])
+    errors: list[RowError] = []
+    name = row["name"]
+    if not name:
+        errors.append(RowError(where, "name", _("is empty")))
+    elif len(name) > 100:
+        errors.append(RowError(where, "name", _("is longer than 100 characters")))
+    kind = _place_kind(row["kind"])
+    if kind is None:
+        errors.append(
+            RowError(
+                where,
+                "kind",
+                _("must be one of %(kinds)s (or %(words)s), got “%(value)s”")
+                % {
+                    "kinds": ", ".join(PlaceKind.values),
+                    "words": "、".join(PLACE_KIND_WORDS),
+                    "value": row["kind"],
+                },
+            )
+        )
+    elif name and (kind, name) in first_line:
+        errors.append(
+            RowError(
+                where,
+                "name",
+                _("“%(value)s” of this kind is already on line %(line)s")
+                % {"value": name, "line": first_line[(kind, name)]},
+            )
+        )
+    elif name:
+        first_line[(kind, name)] = row["line"]
+    for field_name, bound in (("lon", 180), ("lat", 90)):
+        if _coordinate(row[field_name], bound) is None:
+            errors.append(
+                RowError(
+                    where,
+                    field_name,
+                    _("must be a number from %(low)s to %(high)s, got “%(value)s”")
+                    % {"low": -bound, "high": bound, "value": row[field_name]},
+                )
+            )
+    if len(row["address"]) > 200:
+        errors.append(RowError(where, "address", _("is longer than 200 characters")))
+    if row["example"].lower() not in YES_NO:
+        errors.append(
+            RowError(
+                where,
+                "example",
+                _("must be 1 or 0 (or empty), got “%(value)s”") % {"value": row["example"]},
+            )
+        )
+    return errors
+
+
+def _place_kind(text: str) -> str | None:
+    if text in PLACE_KIND_WORDS:
+        return PLACE_KIND_WORDS[text]
+    return text.lower() if text.lower() in PlaceKind.values else None
+
+
+def _coordinate(text: str, bound: float) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) and -bound <= value <= bound else None
+
+
+def validate_gazetteer(rows: list[dict]) -> tuple[list[RowError], list[GazetteerRow]]:
+    """Every row's fields, then every good row's point in one vectorised lookup: it must lie in a
+    grid of this county. Errors come in the file's order."""
+    first_line: dict[tuple[str, str], int] = {}
+    errors: list[tuple[int, RowError]] = []
+    good: list[GazetteerRow] = []
+    for row in rows:
+        row_errors = _gazetteer_fields(row, first_line)
+        errors += [(row["line"], error) for error in row_errors]
+        if not row_errors:
+            good.append(
+                GazetteerRow(
+                    line=row["line"],
+                    name=row["name"],
+                    kind=_place_kind(row["kind"]),
+                    lon=float(row["lon"]),
+                    lat=float(row["lat"]),
+                    address=row["address"],
+                    example=YES_NO[row["example"].lower()],
+                    grid=None,
+                )
+            )
+    located: list[GazetteerRow] = []
+    if good:
+        index = get_grid_index()
+        positions = index.locate_many(
+            np.array([row.lon for row in good]), np.array([row.lat for row in good])
+        )
+        ids = [int(index.ids[position]) if position >= 0 else None for position in positions]
+        grids = Region.objects.filter(
+            id__in=[grid_id for grid_id in ids if grid_id], county_code=settings.COUNTY_CODE
+        ).in_bulk()
+        for row, grid_id in zip(good, ids, strict=True):
+            if grid_id in grids:
+                located.append(replace(row, grid=grids[grid_id]))
+                continue
+            message = _("the point (%(lon)s, %(lat)s) is not in %(county)s") % {
+                "lon": row.lon,
+                "lat": row.lat,
+                "county": instance_county_name(),
+            }
+            errors.append((row.line, RowError(_line(row.line), "lon, lat", message)))
+    errors.sort(key=lambda item: item[0])  # stable: a row's own errors keep their order
+    return [error for _number, error in errors], located
+
+
+@transaction.atomic
+def import_gazetteer(text: str) -> ImportSummary:
+    """Create or update the county's gazetteer entries from a CSV (all or nothing); an entry is
+    matched by its kind and name, so a re-run updates it."""
+    errors, valid = validate_gazetteer(read_gazetteer_csv(text))
+    if errors:
+        raise TerritoryImportError(errors)
+    existing = {
+        (entry.kind, entry.name): entry
+        for entry in GazetteerEntry.objects.filter(county_code=settings.COUNTY_CODE)
+    }
+    now = timezone.now()
+    to_create, to_update = [], []
+    summary = ImportSummary()
+    for row in valid:
+        grid = row.grid
+        entry = existing.get((row.kind, row.name)) or GazetteerEntry(kind=row.kind, name=row.name)
+        entry.county_code = grid.county_code
+        entry.lon, entry.lat, entry.grid = row.lon, row.lat, grid
+        entry.address, entry.example, entry.updated_at = row.address, row.example, now
+        (to_update if entry.pk else to_create).append(entry)
+        summary.codes.append(row.name)
+    GazetteerEntry.objects.bulk_create(to_create, batch_size=500)
+    GazetteerEntry.objects.bulk_update(
+        to_update,
+        ["county_code", "lon", "lat", "grid", "address", "example", "updated_at"],
+        batch_size=500,
+    )
+    summary.created, summary.updated = len(to_create), len(to_update)
+    return summary

@@ -1,26 +1,83 @@
-"""Territory endpoints for the pages: the base map, and which grid a point falls in."""
+"""Territory endpoints for the pages: the maps' data, the place search, and which grid a point
+falls in."""
 
 import math
+import re
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import cache_control
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
 from .grid_index import PointOutsideCounty, locate_grid
-from .selectors import grid_map_geojson
+from .maps import MapData, Payload, map_data
+from .models import Level
+from .selectors import search_places
+
+ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+
+
+def map_response(request: HttpRequest, payload: Payload) -> HttpResponse:
+    """A map body, gzipped when the browser takes it (compressed once, when built), with an ETag:
+    the browser keeps it and asks again on each page (no-cache), answered 304 until it changed."""
+    gzipped = bool(ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")))
+    response = HttpResponse(
+        payload.gzipped if gzipped else payload.raw, content_type="application/geo+json"
+    )
+    if gzipped:
+        response["Content-Encoding"] = "gzip"
+    response["ETag"] = payload.etag("gzip" if gzipped else "identity")
+    patch_cache_control(response, private=True, no_cache=True)
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return get_conditional_response(request, etag=response["ETag"], response=response)
+
+
+def area_villages(user, data: MapData) -> frozenset[str] | None:
+    """Who works a grid (grid workers, informants) starts with their village and the villages
+    around it; everyone else with the whole county (None)."""
+    region = getattr(user, "region", None)
+    if not getattr(user, "works_a_grid", False) or region is None or region.level != Level.GRID:
+        return None
+    return data.area(region.ancestor_codes()[-2]) or None
+
+
+@require_GET
+@login_required
+def grid_map(request):
+    """GeoJSON of the grids a person's map starts with (and the county outline) or, with
+    `?town=<code>`, one town's grids, which the page loads when the map is moved over it."""
+    data = map_data()
+    town = request.GET.get("town")
+    if town is not None:
+        payload = data.towns.get(town)
+        if payload is None:
+            raise Http404("No such town.")
+        return map_response(request, payload)
+    villages = area_villages(request.user, data)
+    return map_response(request, data.county if villages is None else data.area_payload(villages))
+
+
+@require_GET
+@login_required
+def places(request):
+    """The towns (outlines, label points) and villages (label points) the maps name."""
+    return map_response(request, map_data().places)
 
 
 @require_GET
 @login_required
 @gzip_page
-@cache_control(max_age=3600, private=True)
-def grid_map(request):
-    """All grids and the county outline as one GeoJSON FeatureCollection."""
-    return HttpResponse(grid_map_geojson(), content_type="application/geo+json")
+def search(request):
+    """Places whose name (or code) holds `q`: towns, villages, grids and gazetteer entries."""
+    hits = search_places(request.GET.get("q", ""))
+    response = JsonResponse(
+        {"results": [hit.as_json() for hit in hits]}, json_dumps_params={"ensure_ascii": False}
+    )
+    patch_cache_control(response, private=True, max_age=60)
+    return response
 
 
 def _coordinate(text: str | None, low: float, high: float) -> float | None:
@@ -46,7 +103,6 @@ def locate(request):
         return render(request, "territory/locate.html", {"error": error}, status=400)
     try:
         grid = locate_grid(lon, lat)
-    except PointOutsideCounty:
-        error = _("This point is outside the county. Pick a place inside a grid.")
-        return render(request, "territory/locate.html", {"error": error})
+    except PointOutsideCounty as error:  # says so with the county's name
+        return render(request, "territory/locate.html", {"error": str(error)})
     return render(request, "territory/locate.html", {"grid": grid, "lon": lon, "lat": lat})
