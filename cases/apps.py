@@ -12,6 +12,14 @@ class CasesConfig(AppConfig):
 
         from .services import REPORTING_ROLES
 
+        add_nav_item(
+            NavItem(
+                _("Overview"),
+                "cases:overview",
+                lambda user: user.role in (Role.OPERATOR, Role.LEADER, Role.ADMIN),
+                order=5,
+            )
+        )
         add_nav_item(NavItem(_("Inbox"), "cases:inbox", lambda user: True, order=10))
         add_nav_item(
             NavItem(

@@ -1,16 +1,21 @@
 """Forms of the case pages: the inbox filters, the report, one small form per workflow action."""
 
+from datetime import date, datetime, time, timedelta
+
 from django import forms
 from django.core.validators import RegexValidator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from staff.models import Role
+from staff.models import Department, Role
+from territory.counties import instance_county
+from territory.models import Level, Region
 
 from .fields import MAX_PHOTOS, MultipleImageField
 from .kinds import get_kind
 from .models import Case, Category, Priority, Source, Status
 from .workflow import Transition
+from .worktime import LOCAL
 
 OPERATOR_SOURCES = [Source.HOTLINE, Source.WINDOW, Source.RESIDENT]
 
@@ -54,36 +59,103 @@ class CategoryField(forms.ModelChoiceField):
 
 
 class InboxFilterForm(forms.Form):
+    """The inbox's filters, with the towns, villages and departments of the viewer's area."""
+
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("All statuses")), *Status.choices]
+        label=_("Status"),
+        required=False,
+        choices=[("", _("All statuses")), ("open", _("Open (any step)")), *Status.choices],
     )
     category = CategoryField(label=_("Category"), required=False, blank_label=_("All categories"))
+    town = forms.ModelChoiceField(
+        label=_("Town"), required=False, queryset=Region.objects.none(), empty_label=_("All towns")
+    )
+    village = forms.ModelChoiceField(
+        label=_("Village"),
+        required=False,
+        queryset=Region.objects.none(),
+        empty_label=_("All villages"),
+    )
+    department = forms.ModelChoiceField(
+        label=_("Department"),
+        required=False,
+        queryset=Department.objects.none(),
+        empty_label=_("All departments"),
+    )
     grid = forms.CharField(
         label=_("Grid"),
         required=False,
         max_length=60,
         widget=forms.TextInput(attrs={"placeholder": _("Grid code or name"), "type": "search"}),
     )
+    reported_from = forms.DateField(
+        label=_("Reported from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reported_to = forms.DateField(
+        label=_("Reported until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    # Set by the overview's links, not shown: closed since a day, one grid.
+    closed_from = forms.DateField(required=False, widget=forms.HiddenInput)
+    grid_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    supervised = forms.BooleanField(label=_("Under supervision only"), required=False)
+    sort = forms.ChoiceField(
+        label=_("Order"),
+        required=False,
+        choices=[("deadline", _("By deadline")), ("reported", _("By report time"))],
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].refresh_choices()
+        area = user.region if user.region_id else instance_county()
+        within = Region.objects.subtree(area)
+        self.fields["town"].queryset = within.filter(level=Level.TOWN).order_by("code")
+        self.fields["village"].queryset = within.filter(level=Level.VILLAGE).order_by("code")
+        self.fields["department"].queryset = Department.objects.filter(
+            county_code=area.county_code, is_active=True
+        ).order_by("code")
+        if area.level in (Level.VILLAGE, Level.GRID):  # nothing to choose among
+            del self.fields["town"], self.fields["village"]
+        elif area.level == Level.TOWN:
+            del self.fields["town"]
 
     def filter(self, cases: QuerySet[Case]) -> QuerySet[Case]:
         """The cases that match the valid filters; an invalid filter is ignored."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
-        if data.get("status"):
+        if data.get("status") == "open":
+            cases = cases.open()
+        elif data.get("status"):
             cases = cases.filter(status=data["status"])
-        if data.get("category"):
-            cases = cases.filter(category=data["category"])
+        for name in ("category", "town", "village", "department"):
+            if data.get(name):
+                cases = cases.filter(**{name: data[name]})
         grid = (data.get("grid") or "").strip()
         if grid:
             cases = cases.filter(Q(grid__code__startswith=grid) | Q(grid__name__contains=grid))
+        if data.get("reported_from"):
+            cases = cases.filter(reported_at__gte=start_of(data["reported_from"]))
+        if data.get("reported_to"):
+            cases = cases.filter(reported_at__lt=start_of(data["reported_to"] + timedelta(days=1)))
+        grid_id = data.get("grid_id")
+        if grid_id:
+            cases = cases.filter(grid_id=grid_id)
+        if data.get("closed_from"):
+            cases = cases.filter(closed_at__gte=start_of(data["closed_from"]))
         if data.get("overdue"):
             cases = cases.overdue()
+        if data.get("supervised"):
+            cases = cases.filter(supervised_at__isnull=False)
         return cases
+
+    def sort_order(self, default: str) -> str:
+        return (getattr(self, "cleaned_data", {}).get("sort")) or default
+
+
+def start_of(day: date) -> datetime:
+    """Midnight at the start of a local day (the county's time zone)."""
+    return datetime.combine(day, time.min, tzinfo=LOCAL)
 
 
 # --- the report --------------------------------------------------------------------------------

@@ -3,17 +3,27 @@
 import time
 from dataclasses import dataclass, replace
 
-from django.db.models import QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import Count, F, Q, QuerySet, When
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404
 
 from staff.models import Department
-from territory.models import Level, Region
+from territory.models import Level, Region, level_below
 
-from .models import Case, Category, RoutingRule
+from .models import (
+    HANDLE_DEADLINE_STATUSES,
+    OPEN_STATUSES,
+    Case,
+    Category,
+    RoutingRule,
+    Status,
+    overdue_condition,
+)
 from .scopes import Reach, visible_reach
-from .workflow import all_transitions
+from .workflow import all_transitions, transitions_for
+from .worktime import LOCAL
 
 
 @dataclass(frozen=True)
@@ -110,15 +120,16 @@ def may_see(user, case: Case) -> bool:
     return visible_reach(user).holds(case)
 
 
-def awaiting_reach(user) -> Reach:
-    """Where the workflow expects the user's next main-line step (read off the transitions).
+def awaiting_reach(user, queue: str = "awaiting") -> Reach:
+    """Where the workflow expects the user's next main-line step of this queue (read off the
+    transitions): "awaiting" for work to do now, "suspended" (挂账), "to_evaluate" (待评价).
 
     One clause per way of standing, with every status it acts on: a short OR the database can
     answer from its indexes (each clause is a subset of what the user may see).
     """
     merged: dict[tuple, list] = {}
     for transition in all_transitions():
-        if transition.side_branch or transition.role != user.role:
+        if transition.side_branch or transition.role != user.role or transition.queue != queue:
             continue
         key = (transition.scope, transition.case_levels, transition.case_kind)
         merged.setdefault(key, []).append(transition)
@@ -130,9 +141,63 @@ def awaiting_reach(user) -> Reach:
     return reach
 
 
-def cases_awaiting(user) -> QuerySet[Case]:
+def cases_awaiting(user, queue: str = "awaiting") -> QuerySet[Case]:
     """The user's queue: cases on which the workflow expects their next main-line step."""
-    return awaiting_reach(user).filter(Case.objects.all())
+    return awaiting_reach(user, queue).filter(Case.objects.all())
+
+
+def queues_of(user) -> list[str]:
+    """The queues the workflow gives this user's role, in the order of the tabs."""
+    present = {
+        transition.queue
+        for transition in all_transitions()
+        if transition.role == user.role and not transition.side_branch
+    }
+    return [queue for queue in ("awaiting", "suspended", "to_evaluate") if queue in present]
+
+
+def inbox_tabs(user) -> list[str]:
+    """The inbox's tabs for this user, the default first: their queues, what they reported (for
+    those who report), everything they may see."""
+    from .services import REPORTING_ROLES
+
+    tabs = queues_of(user)
+    if user.role in REPORTING_ROLES:
+        tabs.append("mine")
+    return [*tabs, "all"]
+
+
+def cases_of_tab(user, tab: str) -> QuerySet[Case]:
+    if tab == "all":
+        return cases_visible_to(user)
+    if tab == "mine":
+        return cases_visible_to(user).filter(reporter=user)
+    return cases_awaiting(user, tab)
+
+
+def next_step_for(user, case: Case):
+    """The main-line step the workflow expects of this user on this case now, or None: the
+    inbox's "next step" column (a label, not a check: the case page checks)."""
+    for transition in transitions_for(case.case_kind):
+        if (
+            not transition.side_branch
+            and transition.role == user.role
+            and case.status in transition.sources
+            and (not transition.case_levels or case.level in transition.case_levels)
+        ):
+            return transition
+    return None
+
+
+def by_deadline(cases: QuerySet[Case]) -> QuerySet[Case]:
+    """The deadline that applies now first (overdue at the top, then the nearest), cases with no
+    running deadline last, newest first among them."""
+    due = DbCase(
+        When(status=Status.REPORTED, then=F("accept_deadline")),
+        When(status__in=HANDLE_DEADLINE_STATUSES, then=F("handle_deadline")),
+        default=None,
+    )
+    return cases.annotate(due=due).order_by(F("due").asc(nulls_last=True), "-reported_at", "-pk")
 
 
 def get_case_for(user, code: str) -> Case:
@@ -151,3 +216,58 @@ def get_case_for(user, code: str) -> Case:
 
 def timeline_of(case: Case):
     return case.timeline.select_related("actor", "department").order_by("at", "id")
+
+
+@dataclass
+class RegionCounts:
+    region: Region
+    where: str = ""  # the inbox filter for this region ("town=12"), empty for the whole area
+    open: int = 0
+    overdue: int = 0
+    supervised: int = 0
+    closed_this_month: int = 0
+
+
+def overview_area(user) -> Region:
+    """The region a leader's or centre's first screen covers: their own (the county for an
+    administrator)."""
+    from territory.counties import instance_county
+
+    return user.region if user.region_id else instance_county()
+
+
+def overview_by_region(user, now) -> tuple[list[RegionCounts], RegionCounts]:
+    """Open, overdue, under supervision and closed this month, for each region one level below
+    the user's area (towns of a county, villages of a town …), over the cases they may see; and
+    the area's totals."""
+    area = overview_area(user)
+    child_level = level_below(area.level) or Level.GRID
+    column = {Level.TOWN: "town", Level.VILLAGE: "village", Level.GRID: "grid"}[child_level]
+    inbox_filter = {"grid": "grid_id"}.get(column, column)
+    month_start = now.astimezone(LOCAL).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    rows = (
+        cases_visible_to(user)
+        .filter(Q(status__in=OPEN_STATUSES) | Q(closed_at__gte=month_start))
+        .values(column)
+        .annotate(
+            open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+            overdue=Count("pk", filter=overdue_condition(now)),
+            supervised=Count("pk", filter=Q(status__in=OPEN_STATUSES, supervised_at__isnull=False)),
+            closed_this_month=Count("pk", filter=Q(closed_at__gte=month_start)),
+        )
+        .order_by()
+    )
+    by_region = {row[column]: row for row in rows}
+    children = Region.objects.filter(parent=area, level=child_level).order_by("code")
+    counts, total = [], RegionCounts(area)
+    for child in children:
+        row = by_region.get(child.pk, {})
+        figures = RegionCounts(
+            child,
+            f"{inbox_filter}={child.pk}",
+            *(row.get(name, 0) for name in ("open", "overdue", "supervised", "closed_this_month")),
+        )
+        counts.append(figures)
+        for name in ("open", "overdue", "supervised", "closed_this_month"):
+            setattr(total, name, getattr(total, name) + getattr(figures, name))
+    return counts, total

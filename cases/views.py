@@ -1,47 +1,146 @@
 """Case pages: the inbox, the report form, one case with exactly the actions its viewer may take."""
 
+import functools
 import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseRedirectBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
+
+from staff.models import Role
+from territory.models import Level
 
 from .errors import CaseError, InputError
 from .forms import ActionForm, InboxFilterForm, ReportForm, kind_detail_form, leaf_categories
 from .kinds import detail_of, get_kind, kind_figures, registered_kinds
-from .photos import photo_type
-from .selectors import cases_awaiting, cases_visible_to, get_case_for, may_see, timeline_of
+from .models import PhotoSize
+from .photos import photo_type, photos_by_stage
+from .selectors import (
+    by_deadline,
+    cases_of_tab,
+    cases_visible_to,
+    get_case_for,
+    inbox_tabs,
+    may_see,
+    next_step_for,
+    overview_by_region,
+    timeline_of,
+)
 from .services import REPORTING_ROLES, ensure_may_take, report_case, take_action
-from .workflow import available_transitions, find_transition, roles_with_a_queue
+from .workflow import available_transitions, find_transition
 
 CASES_PER_PAGE = 50
 
 logger = logging.getLogger(__name__)
 
 
+TAB_LABELS = {
+    "awaiting": gettext_lazy("Awaiting me"),
+    "suspended": gettext_lazy("Suspended (挂账)"),
+    "to_evaluate": gettext_lazy("To evaluate"),
+    "mine": gettext_lazy("Reported by me"),
+    "all": gettext_lazy("All I can see"),
+}
+
+
 @login_required
 @vary_on_headers("HX-Request")
 def inbox(request):
-    """Awaiting me (the default) or all I can see, filtered; htmx gets only the table back."""
+    """The user's queues, what they reported, or all they can see, filtered; a queue is sorted by
+    deadline (overdue first), the others by report time; htmx gets only the table back."""
     user = request.user
-    has_queue = user.role in roles_with_a_queue()
-    tab = "awaiting" if has_queue and request.GET.get("tab") != "all" else "all"
-    cases = cases_awaiting(user) if tab == "awaiting" else cases_visible_to(user)
-    filters = InboxFilterForm(request.GET)
-    cases = filters.filter(cases).for_list().order_by("-reported_at", "-pk")
+    tabs = inbox_tabs(user)
+    tab = request.GET.get("tab") if request.GET.get("tab") in tabs else tabs[0]
+    filters = InboxFilterForm(request.GET, user=user)
+    cases = filters.filter(cases_of_tab(user, tab)).for_list()
+    if filters.sort_order("reported" if tab in ("all", "mine") else "deadline") == "deadline":
+        cases = by_deadline(cases)
+    else:
+        cases = cases.order_by("-reported_at", "-pk")
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"tab": tab, "has_queue": has_queue, "filters": filters, "page": page}
+    for case in page.object_list:
+        case.next_step = next_step_for(user, case)
+    context = {
+        "tab": tab,
+        "tabs": [(name, TAB_LABELS[name], cases_of_tab(user, name).count()) for name in tabs],
+        "filters": filters,
+        "page": page,
+        "now": timezone.now(),
+    }
     partial = request.htmx and not request.htmx.history_restore_request
     template = "cases/inbox.html#case-table" if partial else "cases/inbox.html"
     return render(request, template, context)
 
 
+OVERVIEW_ROLES = (Role.LEADER, Role.ADMIN)
+
+
+def has_overview_home(user) -> bool:
+    """Leaders and the county centre start from the overview; everyone else from their queue."""
+    return user.role in OVERVIEW_ROLES or (
+        user.role == Role.OPERATOR and user.centre_level == Level.COUNTY
+    )
+
+
+@login_required
+def home(request):
+    return redirect("cases:overview" if has_overview_home(request.user) else "cases:inbox")
+
+
+@login_required
+def overview(request):
+    """The first screen of a leader or centre: what is open, overdue, under supervision and
+    closed this month in each part of their area, each figure a link into the filtered list."""
+    user = request.user
+    if user.role not in (*OVERVIEW_ROLES, Role.OPERATOR):
+        raise PermissionDenied
+    now = timezone.now()
+    rows, total = overview_by_region(user, now)
+    month_start = timezone.localdate(now).replace(day=1)
+    context = {"rows": rows, "total": total, "month_start": month_start.isoformat()}
+    return render(request, "cases/overview.html", context)
+
+
+@login_required
+def go_to_case(request):
+    """The header's case-number box: straight to the case, or back with a clear message."""
+    code = (request.GET.get("code") or "").strip()
+    if code and cases_visible_to(request.user).filter(code=code).exists():
+        return redirect("cases:detail", code=code)
+    messages.error(
+        request, _("No case numbered “%(code)s” that you may open.") % {"code": code[:30]}
+    )
+    return redirect("cases:inbox")
+
+
+def redirect_told_to_script(view):
+    """For a form that cases/static/cases/photos.js sends (XMLHttpRequest, for its progress bar),
+    a redirect is answered 204 with the address in X-Redirect, and the script goes there itself:
+    the request would follow it unseen and fetch the next page, and its messages, for nothing."""
+
+    @functools.wraps(view)
+    def answer(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        sent_by_script = request.headers.get("X-Requested-With") == "XMLHttpRequest"
+        if sent_by_script and isinstance(response, HttpResponseRedirectBase):
+            told = HttpResponse(status=204)
+            told["X-Redirect"] = response.url
+            return told
+        return response
+
+    return answer
+
+
+@redirect_told_to_script
 @login_required
 def report(request):
     """信息收集: a grid worker, informant or centre operator reports a problem at a place."""
@@ -101,8 +200,9 @@ def _render_case(request, case, *, failed: ActionForm | None = None, status: int
         "kind": kind,
         "detail": detail_of(case),
         "timeline": timeline_of(case),
-        "photos": case.photos.order_by("uploaded_at", "pk"),
+        "photo_groups": photos_by_stage(case.photos.order_by("uploaded_at", "pk")),
         "action_forms": action_forms,
+        "now": timezone.now(),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -112,6 +212,7 @@ def case_detail(request, code: str):
     return _render_case(request, get_case_for(request.user, code))
 
 
+@redirect_told_to_script
 @require_POST
 @login_required
 def case_act(request, code: str, action: str):
@@ -149,15 +250,20 @@ def case_act(request, code: str, action: str):
 @login_required
 def case_photo(request, code: str, photo_id: int):
     """A case's photo, only for those who may open the case: photos of residents' surroundings
-    are personal data, so they are never a public file (PIPL Art. 25)."""
+    are personal data, so they are never a public file (PIPL Art. 25).
+
+    `?size=thumb` or `?size=display` for the smaller copies the case page shows (the original
+    when a photo has none); the original without it, or with `?size=original`."""
+    size = request.GET.get("size", PhotoSize.ORIGINAL)
+    if size not in PhotoSize.values:
+        raise Http404
     case = get_case_for(request.user, code)
     photo = get_object_or_404(case.photos, pk=photo_id)
+    stored = photo.file_in(size)
     try:
-        file = photo.image.open("rb")
+        file = stored.open("rb")
     except FileNotFoundError:
-        logger.warning(
-            "Photo %s of case %s: its file %s is missing", photo.pk, code, photo.image.name
-        )
+        logger.warning("Photo %s of case %s: its file %s is missing", photo.pk, code, stored.name)
         raise Http404 from None
     # The type is read from the content, not the name: files stored before names were generated
     # kept whatever name the uploader gave.

@@ -62,9 +62,15 @@ class Transition:
     note_required: bool = False
     example_note: str = ""  # for the demo's simulated year
     case_levels: tuple[str, ...] | None = None  # only for cases at these levels
-    # A side branch (上报, 回退, 挂账 …) can be taken but does not by itself put a case in a queue.
+    # A side branch (上报, 回退, 挂账 …) can be taken but does not by itself put a case in a queue;
+    # the case page folds it below the main step.
     side_branch: bool = False
     case_kind: str | None = None  # set when a kind registers the transition: only its cases
+    # What the note is called for this step ("处置结果", "退回原因" …); None: a plain note.
+    note_label: Promise | None = None
+    # The queue a main-line step puts its cases in: "awaiting" (待我办理, work to do now), or a tab
+    # of its own for cases that wait on something else (挂账 until resumed, 待评价 after closure).
+    queue: str = "awaiting"
 
     def applies_to(self) -> tuple:
         """The conditions on the case itself (not the actor) under which the step may be taken."""
@@ -85,7 +91,7 @@ class Transition:
         """The step's inputs as form fields: a note always (required where the step needs a reason)."""
         message = gettext("Give a reason or description for “%(action)s”.") % {"action": self.label}
         note = forms.CharField(
-            label=_("Reason or description") if self.note_required else _("Note"),
+            label=self.note_label or (_("Reason") if self.note_required else _("Note")),
             max_length=2000,
             required=self.note_required,
             widget=forms.Textarea(attrs={"rows": 2}),
@@ -140,11 +146,21 @@ def _extension_field(case) -> forms.Field:
     )
 
 
+# The evaluation scale in words, as residents and centres say it (1 worst, 5 best).
+RATING_WORDS = {
+    1: _("Very dissatisfied"),
+    2: _("Dissatisfied"),
+    3: _("Acceptable"),
+    4: _("Satisfied"),
+    5: _("Very satisfied"),
+}
+
+
 def _rating_field(case) -> forms.Field:
     message = gettext("Give an evaluation from 1 to 5.")
     return forms.TypedChoiceField(
-        label=_("Evaluation (1–5)"),
-        choices=[(number, str(number)) for number in range(1, 6)],
+        label=_("Evaluation"),
+        choices=[(number, f"{number} {words}") for number, words in RATING_WORDS.items()],
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={"required": message, "invalid_choice": message},
@@ -165,10 +181,16 @@ RATING = Input(
     _rating_field,
     example=lambda case, rng: rng.choices([5, 4, 3, 2, 1], [60, 25, 9, 4, 2])[0],
 )
-# Photos are stored by `take_action` for any step that declares this input.
-PHOTOS = Input(
-    "photos", lambda case: MultipleImageField(label=_("Photos of the result"), required=False)
-)
+
+
+def _photos(label: Promise) -> Input:
+    """Photos, optional. `take_action` stores them for any step that declares this input, at the
+    stage the step moves the case to: the case page shows them as 处置后照片, 核查照片 …"""
+    return Input("photos", lambda case: MultipleImageField(label=label, required=False))
+
+
+RESULT_PHOTOS = _photos(_("Photos of the result"))
+VERIFICATION_PHOTOS = _photos(_("Photos taken on site"))
 
 
 # --- what each step does beyond the status: one small function per step that needs one --------
@@ -259,11 +281,13 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "reject", _("Do not accept (不予立案)"), (S.REPORTED,), S.REJECTED, OP, AT,
         note_required=True, example_note="不属于受理范围", side_branch=True,
+        note_label=_("Why it is not accepted"),
     ),
     Transition(
         "escalate", _("Escalate to the level above (上报)"), (S.REPORTED, S.ACCEPTED), None, OP,
         AT, _escalate, note_required=True, example_note="超出本级处置权限",
         case_levels=(Level.VILLAGE, Level.TOWN), side_branch=True,
+        note_label=_("Why it goes up"),
     ),
     Transition(
         "dispatch", _("Dispatch (派遣)"), (S.ACCEPTED,), S.DISPATCHED, OP, AT, _dispatch,
@@ -273,16 +297,18 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "return", _("Return to dispatcher (回退)"), (S.DISPATCHED, S.HANDLING), S.ACCEPTED,
         HANDLER, DEPT, _return, note_required=True, example_note="不属于本部门职责",
-        side_branch=True,
+        side_branch=True, note_label=_("Why it is returned"),
     ),
     Transition(
         "feed_back", _("Report the result (处置反馈)"), (S.HANDLING,), S.FED_BACK, HANDLER, DEPT,
-        _feed_back, inputs=(PHOTOS,), note_required=True, example_note="已处置完毕",
+        _feed_back, inputs=(RESULT_PHOTOS,), note_required=True, example_note="已处置完毕",
+        note_label=_("The result"),
     ),
     Transition(
         "request_extension", _("Request an extension (延期)"), (S.HANDLING,),
         S.EXTENSION_REQUESTED, HANDLER, DEPT, _request_extension, inputs=(EXTENSION_HOURS,),
         note_required=True, example_note="需采购配件", side_branch=True,
+        note_label=_("Why more time is needed"),
     ),
     Transition(
         "approve_extension", _("Approve the extension"), (S.EXTENSION_REQUESTED,), S.HANDLING,
@@ -291,22 +317,30 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "refuse_extension", _("Refuse the extension"), (S.EXTENSION_REQUESTED,), S.HANDLING,
         OP, ABOVE, _refuse_extension, note_required=True, example_note="理由不充分",
-        side_branch=True,
+        side_branch=True, note_label=_("Why it is refused"),
     ),
     Transition(
         "suspend", _("Suspend (挂账)"), (S.DISPATCHED, S.HANDLING), S.SUSPENDED, OP, AT,
         note_required=True, example_note="需列入明年计划解决", side_branch=True,
+        note_label=_("Why it is suspended"),
     ),
-    Transition("resume", _("Resume handling"), (S.SUSPENDED,), S.DISPATCHED, OP, AT, _resume),
-    Transition("verify", _("Verified on site (核查通过)"), (S.FED_BACK,), S.VERIFIED, GRID, CASE_GRID),
+    Transition(
+        "resume", _("Resume handling"), (S.SUSPENDED,), S.DISPATCHED, OP, AT, _resume,
+        queue="suspended",
+    ),
+    Transition(
+        "verify", _("Verified on site (核查通过)"), (S.FED_BACK,), S.VERIFIED, GRID, CASE_GRID,
+        inputs=(VERIFICATION_PHOTOS,), note_label=_("What you found on site"),
+    ),
     Transition(
         "rework", _("Send back for rework (返工)"), (S.FED_BACK,), S.HANDLING, GRID, CASE_GRID,
         _rework, note_required=True, example_note="现场仍未整改到位", side_branch=True,
+        note_label=_("What is still wrong"),
     ),
     Transition("close", _("Close (结案)"), (S.VERIFIED,), S.CLOSED, OP, AT, _close),
     Transition(
         "evaluate", _("Evaluate (评价)"), (S.CLOSED,), S.EVALUATED, OP, AT, _evaluate,
-        inputs=(RATING,),
+        inputs=(RATING,), queue="to_evaluate",
     ),
 )  # fmt: skip
 BY_ACTION = {transition.action: transition for transition in TRANSITIONS}
@@ -353,8 +387,10 @@ def can_take(user, case, transition: Transition) -> bool:
 
 
 def available_transitions(user, case) -> list[Transition]:
-    """Exactly the actions this user may take on this case now."""
-    return [t for t in transitions_for(case.case_kind) if can_take(user, case, t)]
+    """Exactly the actions this user may take on this case now, the main step first and the side
+    branches (上报, 回退, 延期 …) after it."""
+    allowed = [t for t in transitions_for(case.case_kind) if can_take(user, case, t)]
+    return sorted(allowed, key=lambda transition: transition.side_branch)
 
 
 def roles_with_a_queue() -> set[str]:

@@ -5,6 +5,7 @@ import secrets
 import sys
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp import constants as csp
@@ -85,6 +86,7 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",  # the audit of configuration records who changed it
     "wangge.sessions.IdleSessionMiddleware",  # renews a session's idle expiry: see Sessions below
     "django.contrib.messages.middleware.MessageMiddleware",
+    "wangge.errors.SiteErrorPagesMiddleware",  # 404 and 405 in the site's layout, demo included
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "wangge.middleware.RequestSizeLimitMiddleware",  # before any view reads a body: see below
@@ -157,7 +159,7 @@ DATABASE_ROUTERS = ["rollup.router.RollupRouter"]
 
 AUTH_USER_MODEL = "staff.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "cases:inbox"
+LOGIN_REDIRECT_URL = "home"  # each role's first screen (cases.views.home)
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {  # nothing close to one's own user name, name, phone or e-mail (grid_worker1)
@@ -229,9 +231,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # Django's default, 2.5 MB, said here beside the others
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
 
-# Content-Security-Policy (django-csp). Everything is served from this origin (no CDN, no map
-# tiles), so no other origin is allowed, and neither inline script, inline <style>, nor eval: an
-# injected <script> or onerror="…" does not run even if a template or a map label let it through.
+# Content-Security-Policy (django-csp). Everything is served from this origin (no CDN, no public
+# map tiles: the county's own tile service only, if WANGGE_TILE_URL is set, below), so no other
+# origin is allowed, and neither inline script, inline <style>, nor eval: an injected <script> or
+# onerror="…" does not run even if a template or a map label let it through.
 # Setting styles from JavaScript through the CSSOM (Leaflet, the admin) is not inline style and
 # stays allowed; htmx's own <style> for request indicators is turned off in base.html's
 # htmx-config and its two rules live in app.css. tests/test_csp*.py walk the pages under it.
@@ -249,6 +252,28 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [csp.NONE],
     }
 }
+
+
+def tile_origin(template: str) -> str:
+    """The CSP source of an XYZ tile template: its scheme and host (`{s}.` subdomains as `*.`)."""
+    parts = urlsplit(template)
+    host = (
+        parts.netloc.replace("{s}.", "*.", 1) if parts.netloc.startswith("{s}.") else parts.netloc
+    )
+    if parts.scheme not in {"http", "https"} or not host or "{" in host:
+        raise ImproperlyConfigured(
+            f"WANGGE_TILE_URL must be an http(s) XYZ template such as "
+            f"https://tiles.example.internal/{{z}}/{{x}}/{{y}}.png, got {template!r}"
+        )
+    return f"{parts.scheme}://{host}"
+
+
+# An optional base layer under the grids: an XYZ template on the county's own intranet tile
+# service, never a public one (docs/deploy.md). Empty, the default: no tiles, no other origin.
+# Set, its origin alone joins img-src.
+WANGGE_TILE_URL = os.environ.get("WANGGE_TILE_URL", "").strip()
+if WANGGE_TILE_URL:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(tile_origin(WANGGE_TILE_URL))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -2,14 +2,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
+from cases import views as cases_views
 from wangge import views
 
 admin.site.site_header = settings.ADMIN_SITE_HEADER
+handler403 = "wangge.errors.permission_denied"
+handler404 = "wangge.errors.page_not_found"
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="cases:inbox", permanent=False)),
+    path("", cases_views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),

@@ -37,20 +37,29 @@ def test_what_a_user_may_open_agrees_with_the_check_of_one_case(demo_cases, peop
         assert listed == checked, name
 
 
-def test_each_queue_holds_exactly_the_cases_with_a_main_line_step_for_the_user(demo_cases, people):
+def test_each_queue_holds_exactly_the_cases_with_a_main_line_step_of_it_for_the_user(
+    demo_cases, people
+):
     for name, user in people.items():
-        queued = set(cases_awaiting(user).values_list("pk", flat=True))
-        expected = {
-            case.pk
-            for case in demo_cases
-            if any(
-                can_take(user, case, transition)
-                for transition in transitions_for(case.case_kind)
-                if not transition.side_branch
-            )
-        }
-        assert queued == expected, name
-        assert queued <= set(cases_visible_to(user).values_list("pk", flat=True)), name
+        for queue in ("awaiting", "suspended", "to_evaluate"):
+            queued = set(cases_awaiting(user, queue).values_list("pk", flat=True))
+            expected = {
+                case.pk
+                for case in demo_cases
+                if any(
+                    can_take(user, case, transition)
+                    for transition in transitions_for(case.case_kind)
+                    if not transition.side_branch and transition.queue == queue
+                )
+            }
+            assert queued == expected, (name, queue)
+            assert queued <= set(cases_visible_to(user).values_list("pk", flat=True)), name
+
+
+def test_work_to_do_now_holds_no_suspended_or_closed_case(demo_cases, people):
+    for name, user in people.items():
+        statuses = set(cases_awaiting(user).values_list("status", flat=True))
+        assert not statuses & {"suspended", "closed", "evaluated", "rejected"}, name
 
 
 def test_a_deactivated_user_reaches_nothing(demo_cases, people):

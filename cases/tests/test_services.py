@@ -43,7 +43,7 @@ def test_case_numbers_count_up_within_a_day(people, categories):
 
 
 def test_a_point_outside_the_county_is_refused_with_a_clear_error(people, categories):
-    with translation.override("en"), pytest.raises(CaseError, match="outside every grid"):
+    with translation.override("en"), pytest.raises(CaseError, match="not in 城固县"):
         report_case(
             reporter=people["grid_worker"],
             category=categories["rubbish"],
