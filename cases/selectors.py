@@ -214,6 +214,16 @@ def get_case_for(user, code: str) -> Case:
         raise Http404 from None
 
 
+def latest_result(case: Case):
+    """The last 处置反馈 on the case's timeline (its note is the handler's result), or None."""
+    return (
+        case.timeline.filter(action="feed_back")
+        .select_related("actor")
+        .order_by("-at", "-id")
+        .first()
+    )
+
+
 def timeline_of(case: Case):
     return case.timeline.select_related("actor", "department").order_by("at", "id")
 

@@ -22,7 +22,7 @@ from territory.models import Level
 from .errors import CaseError, InputError
 from .forms import ActionForm, InboxFilterForm, ReportForm, kind_detail_form, leaf_categories
 from .kinds import detail_of, get_kind, kind_figures, registered_kinds
-from .models import PhotoSize
+from .models import PhotoSize, Status
 from .photos import photo_type, photos_by_stage
 from .selectors import (
     by_deadline,
@@ -30,6 +30,7 @@ from .selectors import (
     cases_visible_to,
     get_case_for,
     inbox_tabs,
+    latest_result,
     may_see,
     next_step_for,
     overview_by_region,
@@ -59,7 +60,10 @@ def inbox(request):
     deadline (overdue first), the others by report time; htmx gets only the table back."""
     user = request.user
     tabs = inbox_tabs(user)
-    tab = request.GET.get("tab") if request.GET.get("tab") in tabs else tabs[0]
+    counts = {name: cases_of_tab(user, name).count() for name in tabs}
+    tab = request.GET.get("tab")
+    if tab not in tabs:  # the first tab with something in it: a worker's new reports, say
+        tab = next((name for name in tabs if counts[name]), tabs[0])
     filters = InboxFilterForm(request.GET, user=user)
     cases = filters.filter(cases_of_tab(user, tab)).for_list()
     if filters.sort_order("reported" if tab in ("all", "mine") else "deadline") == "deadline":
@@ -71,7 +75,7 @@ def inbox(request):
         case.next_step = next_step_for(user, case)
     context = {
         "tab": tab,
-        "tabs": [(name, TAB_LABELS[name], cases_of_tab(user, name).count()) for name in tabs],
+        "tabs": [(name, TAB_LABELS[name], counts[name]) for name in tabs],
         "filters": filters,
         "page": page,
         "now": timezone.now(),
@@ -201,6 +205,8 @@ def _render_case(request, case, *, failed: ActionForm | None = None, status: int
         "detail": detail_of(case),
         "timeline": timeline_of(case),
         "photo_groups": photos_by_stage(case.photos.order_by("uploaded_at", "pk")),
+        # The handler's result, beside the buttons that judge it (核查, 返工).
+        "result": latest_result(case) if case.status == Status.FED_BACK else None,
         "action_forms": action_forms,
         "now": timezone.now(),
     }

@@ -45,7 +45,7 @@ def test_suspended_and_closed_cases_wait_in_tabs_of_their_own(
         case = take_action(case, people[who], action, inputs)
     assert case.status == Status.SUSPENDED
     log_in(client, people["town_operator"])
-    assert case.code not in inbox_codes(client)
+    assert case.code not in inbox_codes(client, tab="awaiting")
     assert inbox_codes(client, tab="suspended") == [case.code]
     tabs = {name: count for name, _label, count in client.get(INBOX).context["tabs"]}
     assert tabs["awaiting"] == 0 and tabs["suspended"] == 1
@@ -54,8 +54,9 @@ def test_suspended_and_closed_cases_wait_in_tabs_of_their_own(
 def test_a_grid_worker_finds_their_own_reports_in_a_tab(client, people, categories):
     case = report_rubbish(people, categories)
     log_in(client, people["grid_worker"])
-    assert inbox_codes(client) == []  # nothing to verify yet
-    assert inbox_codes(client, tab="mine") == [case.code]
+    assert inbox_codes(client, tab="awaiting") == []  # nothing to verify yet
+    assert client.get(INBOX).context["tab"] == "mine"  # so their reports come first
+    assert inbox_codes(client) == [case.code]
 
 
 def test_filters_by_town_and_date(client, people, categories, three_cases):

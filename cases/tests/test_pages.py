@@ -115,13 +115,13 @@ def test_one_case_from_report_to_evaluation_through_the_pages(
     assert photo.stage == Status.REPORTED
     assert (media_root / photo.image.name).is_file()
     # Nothing waits for the grid worker yet; the town's operator has it, the other town's not.
-    assert case.code not in inbox_codes(client)
+    assert case.code not in inbox_codes(client, tab="awaiting")
     assert case.code in inbox_codes(client, tab="all")
     assert offered_actions(client, case) == []
     log_in(client, people["other_town_operator"])
-    assert case.code not in inbox_codes(client)
+    assert case.code not in inbox_codes(client, tab="awaiting")
     log_in(client, people["urban_handler"])
-    assert case.code not in inbox_codes(client)
+    assert case.code not in inbox_codes(client, tab="awaiting")
 
     log_in(client, people["town_operator"])
     assert inbox_codes(client) == [case.code]
@@ -140,7 +140,7 @@ def test_one_case_from_report_to_evaluation_through_the_pages(
         f"/cases/{case.code}/act/feed_back/", {"note": "已清运完毕", "photos": [png("done.png")]}
     )
     assert response.status_code == 302
-    assert case.code not in inbox_codes(client)
+    assert case.code not in inbox_codes(client, tab="awaiting")
 
     log_in(client, people["grid_worker"])
     assert inbox_codes(client) == [case.code]
@@ -150,7 +150,7 @@ def test_one_case_from_report_to_evaluation_through_the_pages(
     log_in(client, people["town_operator"])
     assert act(client, case, "close").status_code == 302
     assert act(client, case, "evaluate", rating="5", note="处理及时").status_code == 302
-    assert inbox_codes(client) == []
+    assert inbox_codes(client, tab="awaiting") == []
 
     case.refresh_from_db()
     assert case.status == Status.EVALUATED
