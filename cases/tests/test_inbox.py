@@ -107,3 +107,15 @@ def test_a_grid_worker_lands_on_their_queue(client, people):
     log_in(client, people["grid_worker"])
     assert client.get("/")["Location"] == "/cases/"
     assert client.get("/cases/overview/").status_code == 403
+
+
+def test_a_long_list_is_counted_only_up_to_a_cap(client, people, categories, monkeypatch):
+    from cases import views
+
+    monkeypatch.setattr(views, "COUNT_CAP", 3)
+    for _ in range(5):
+        report_rubbish(people, categories)
+    log_in(client, people["county_operator"])
+    response = client.get(INBOX, {"tab": "all"})
+    assert response.context["page"].paginator.count == 4  # stopped one past the cap
+    assert "超过10,000" in response.content.decode()
