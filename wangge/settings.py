@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "notify",
     "privacy",
     "rollup",
+    "integrations",
     "wangge",  # the shell: navigation, stylesheet, the demo loader
 ]
 

@@ -1,0 +1,50 @@
+"""Credentials for the machine interfaces (the REST API and Open311): a key per integrated system
+(a 12345 platform, an aggregator, a mini-program), or a token per staff member. Only a hash of the
+secret is stored; the secret is shown once, when it is issued."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from wangge.county import county_code_field, county_id_unique
+
+
+class Credential(models.Model):
+    county_code = county_code_field()
+    name = models.CharField(
+        _("name"),
+        max_length=80,
+        help_text=_("The system it was issued to, or what a token is for."),
+    )
+    # A staff member's token acts as that person, with their role's scope; a system's key has no
+    # user and reaches only what the interfaces grant systems (reporting, and its own cases).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)  # SHA-256, hex
+    created_at = models.DateTimeField(_("issued at"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True, editable=False)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API credential")
+        verbose_name_plural = _("API credentials")
+        ordering = ["-created_at"]
+        constraints = [county_id_unique("credential")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_system(self) -> bool:
+        return self.user_id is None
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and (self.user is None or self.user.is_active)
