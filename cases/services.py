@@ -173,6 +173,7 @@ def report_case(
     photos: Sequence[UploadedFile] = (),
     details: Mapping[str, Any] | None = None,
     now: datetime | None = None,
+    timeline_note: str = "",
 ) -> Case:
     """信息收集 → 案卷建立: place the report in its grid, route it, give it a number and a deadline.
 
@@ -211,7 +212,7 @@ def report_case(
         detail.case = case
         detail.save()
     _store_photos(case, photos, reporter, now)
-    _append(case, reporter, "report", "", note="", at=now)
+    _append(case, reporter, "report", "", note=timeline_note, at=now)
     return case
 
 

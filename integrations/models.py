@@ -48,3 +48,33 @@ class Credential(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and (self.user is None or self.user.is_active)
+
+
+class Intake(models.Model):
+    """A case made through a credential: the system it is attributed to, and the caller's
+    idempotency key, so that a retried request returns the case instead of filing it twice."""
+
+    county_code = county_code_field()
+    credential = models.ForeignKey(
+        Credential, verbose_name=_("credential"), on_delete=models.PROTECT, related_name="intakes"
+    )
+    case = models.OneToOneField(
+        "cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="intake"
+    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API intake")
+        verbose_name_plural = _("API intakes")
+        constraints = [
+            county_id_unique("intake"),
+            models.UniqueConstraint(
+                fields=["credential", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="one_case_per_idempotency_key",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} ← {self.credential_id}"

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "privacy",
     "rollup",
     "integrations",
+    "api",
+    "ninja",  # its Swagger UI from this site's static files, not a CDN
     "wangge",  # the shell: navigation, stylesheet, the demo loader
 ]
 

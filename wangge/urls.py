@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api.views import api
 from cases import views as cases_views
 from wangge import views
 
@@ -20,5 +21,6 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("privacy/", include("privacy.urls")),
     path("rollup/", include("rollup.urls")),
+    path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,69 @@
+"""What the REST API takes and answers. A reporter's personal data is taken, never answered."""
+
+from datetime import datetime
+
+from ninja import Field, Schema
+
+from cases.models import Priority
+
+
+class CaseIn(Schema):
+    category: str = Field(description="the leaf category's code, e.g. E0101", max_length=16)
+    description: str = Field(min_length=1, max_length=2000)
+    lon: float = Field(ge=-180, le=180)
+    lat: float = Field(ge=-90, le=90)
+    address: str = Field("", max_length=200)
+    priority: Priority = Priority.NORMAL
+    reporter_name: str = Field("", max_length=40, description="stored as personal data, masked")
+    reporter_phone: str = Field("", max_length=20, description="stored as personal data, masked")
+
+
+class CaseOut(Schema):
+    code: str
+    county_code: str
+    status: str
+    status_label: str
+    category: str
+    category_name: str
+    description: str
+    town: str
+    village: str
+    grid: str
+    grid_name: str
+    level: str
+    department: str | None
+    reported_at: datetime
+    accept_deadline: datetime
+    handle_deadline: datetime | None
+    closed_at: datetime | None
+    overdue: bool
+
+
+class CasePage(Schema):
+    items: list[CaseOut]
+    next_cursor: int | None = Field(description="pass as ?cursor= for the next page")
+
+
+class ActionOut(Schema):
+    action: str
+    label: str
+
+
+class Problem(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+class CategoryOut(Schema):
+    code: str
+    name: str
+    kind: str
+    parent: str | None
+    case_kind: str
+
+
+class GridOut(Schema):
+    code: str
+    name: str
+    village: str
+    town: str

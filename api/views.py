@@ -1,0 +1,291 @@
+"""The REST API at /api/v1/ (django-ninja): reporting, reading and moving cases with exactly the
+rules of the pages (cases.services, cases.selectors, the workflow's declarations), and what a
+client needs to fill a report (categories, the grid of a point). Its OpenAPI document is
+/api/v1/openapi.json, its interactive docs /api/v1/docs (served from this site, not a CDN)."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Body, NinjaAPI, Query, Schema, Status
+from ninja.errors import AuthenticationError, ValidationError
+
+from cases.errors import CaseError, InputError
+from cases.forms import leaf_categories
+from cases.models import Case, Source
+from cases.selectors import by_deadline, cases_awaiting, cases_visible_to, get_case_for
+from cases.services import report_case, take_action
+from cases.workflow import available_transitions
+from integrations.models import Intake
+from territory.grid_index import PointOutsideCounty, locate_grid
+from territory.selectors import outside_county_message
+
+from .auth import CredentialBearer
+from .schemas import ActionOut, CaseIn, CaseOut, CasePage, CategoryOut, GridOut, Problem
+
+api = NinjaAPI(
+    title="Wangge API",
+    version="1",
+    description="Report, follow and move cases of a county's grid governance platform.",
+    auth=CredentialBearer(),
+    urls_namespace="api",
+)
+MAX_PAGE = 100
+
+
+# --- errors: the services' own words, as JSON -------------------------------------------------
+
+
+@api.exception_handler(InputError)
+def input_error(request, error: InputError):
+    errors = {
+        name: [str(message) for message in messages] for name, messages in error.errors.items()
+    }
+    return api.create_response(
+        request, {"detail": _("Check the values sent."), "errors": errors}, status=400
+    )
+
+
+@api.exception_handler(CaseError)
+def case_error(request, error: CaseError):
+    return api.create_response(request, {"detail": str(error), "errors": {}}, status=400)
+
+
+@api.exception_handler(Http404)
+def not_found(request, error):
+    return api.create_response(
+        request, {"detail": _("No such case that you may open."), "errors": {}}, status=404
+    )
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, error):
+    return api.create_response(
+        request, {"detail": _("This is for staff tokens only."), "errors": {}}, status=403
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthorised(request, error):
+    return api.create_response(
+        request,
+        {"detail": _("Send a valid key or token: Authorization: Bearer wg_…"), "errors": {}},
+        status=401,
+    )
+
+
+@api.exception_handler(ValidationError)
+def invalid(request, error: ValidationError):
+    errors: dict[str, list[str]] = {}
+    for item in error.errors:
+        location = item.get("loc") or ("body",)
+        field = str(
+            location[-1]
+        )  # ("body", "payload", "lon") → "lon"; ("query", "limit") → "limit"
+        errors.setdefault(field, []).append(item.get("msg", ""))
+    return api.create_response(
+        request, {"detail": _("Check the values sent."), "errors": errors}, status=400
+    )
+
+
+# --- cases -------------------------------------------------------------------------------------
+
+
+def staff_user(request):
+    user = request.credential.user
+    if user is None:
+        raise PermissionDenied
+    return user
+
+
+def case_out(case: Case, now) -> dict:
+    return {
+        "code": case.code,
+        "county_code": case.county_code,
+        "status": case.status,
+        "status_label": str(case.get_status_display()),
+        "category": case.category.code,
+        "category_name": case.category.name,
+        "description": case.description,
+        "town": case.town.name,
+        "village": case.village.name,
+        "grid": case.grid.code,
+        "grid_name": case.grid.name,
+        "level": case.level,
+        "department": case.department.name if case.department else None,
+        "reported_at": case.reported_at,
+        "accept_deadline": case.accept_deadline,
+        "handle_deadline": case.handle_deadline,
+        "closed_at": case.closed_at,
+        "overdue": case.is_overdue(now),
+    }
+
+
+WITH_PLACES = ("category", "town", "village", "grid", "department")
+
+
+def case_for_caller(request, code: str) -> Case:
+    """A staff token sees what its user may see; a system key, the cases it reported."""
+    credential = request.credential
+    if credential.user is not None:
+        return get_case_for(credential.user, code)
+    intake = (
+        Intake.objects.select_related(*(f"case__{name}" for name in WITH_PLACES))
+        .filter(credential=credential, case__code=code)
+        .first()
+    )
+    if intake is None:
+        raise Http404
+    return intake.case
+
+
+@api.post(
+    "/cases",
+    response={201: CaseOut, 200: CaseOut, 400: Problem, 401: Problem},
+    summary="Report a case",
+    description="Answers 201 with the new case. With an `Idempotency-Key` header, a retry of the "
+    "same report answers 200 with the case already made, never a second one.",
+)
+def create_case(request, payload: CaseIn):
+    credential = request.credential
+    key = (request.headers.get("Idempotency-Key") or "").strip()[:100]
+    if key:
+        earlier = Intake.objects.filter(credential=credential, idempotency_key=key).first()
+        if earlier is not None:
+            return Status(
+                200, case_out(case_for_caller(request, earlier.case.code), timezone.now())
+            )
+    category = leaf_categories().filter(code=payload.category).first()
+    if category is None:
+        raise InputError({"category": [_("No active leaf category with this code.")]})
+    reporter = credential.user
+    try:
+        with transaction.atomic():
+            case = report_case(
+                reporter=reporter,
+                category=category,
+                description=payload.description,
+                lon=payload.lon,
+                lat=payload.lat,
+                source=Source.GRID_WORKER if reporter and reporter.works_a_grid else Source.API,
+                address=payload.address,
+                reporter_name=payload.reporter_name,
+                reporter_phone=payload.reporter_phone,
+                priority=payload.priority,
+                timeline_note=""
+                if reporter
+                else _("Reported through %(system)s") % {"system": credential.name},
+            )
+            Intake.objects.create(
+                county_code=case.county_code, credential=credential, case=case, idempotency_key=key
+            )
+    except IntegrityError:
+        # The same key, sent twice at once: the other request made the case.
+        earlier = Intake.objects.filter(credential=credential, idempotency_key=key).first()
+        if not key or earlier is None:
+            raise
+        return Status(200, case_out(case_for_caller(request, earlier.case.code), timezone.now()))
+    return Status(201, case_out(case_for_caller(request, case.code), timezone.now()))
+
+
+class CaseFilters(Schema):
+    status: str | None = None
+    category: str | None = None
+    overdue: bool = False
+    cursor: int | None = None
+    limit: int = 50
+
+
+@api.get("/cases", response={200: CasePage, 400: Problem, 403: Problem}, summary="Cases I may see")
+def list_cases(request, filters: Query[CaseFilters]):
+    """Newest first, by keyset: pass the answer's `next_cursor` as `cursor` for the next page."""
+    user = staff_user(request)
+    if not 1 <= filters.limit <= MAX_PAGE:
+        raise InputError({"limit": [_("Between 1 and %(max)s.") % {"max": MAX_PAGE}]})
+    cases = cases_visible_to(user).select_related(*WITH_PLACES)
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.category:
+        cases = cases.filter(category__code=filters.category)
+    if filters.overdue:
+        cases = cases.overdue()
+    if filters.cursor is not None:
+        cases = cases.filter(pk__lt=filters.cursor)
+    rows = list(cases.order_by("-pk")[: filters.limit + 1])
+    now = timezone.now()
+    more = len(rows) > filters.limit
+    rows = rows[: filters.limit]
+    return {
+        "items": [case_out(case, now) for case in rows],
+        "next_cursor": rows[-1].pk if more else None,
+    }
+
+
+@api.get("/queue", response={200: list[CaseOut], 403: Problem}, summary="My work to do now")
+def queue(request):
+    """The caller's 待我办理, the deadline that applies now first (overdue at the top)."""
+    user = staff_user(request)
+    cases = by_deadline(cases_awaiting(user).select_related(*WITH_PLACES))[:MAX_PAGE]
+    now = timezone.now()
+    return [case_out(case, now) for case in cases]
+
+
+@api.get("/cases/{code}", response={200: CaseOut, 404: Problem}, summary="One case")
+def get_case(request, code: str):
+    return case_out(case_for_caller(request, code), timezone.now())
+
+
+@api.get(
+    "/cases/{code}/actions",
+    response={200: list[ActionOut], 403: Problem, 404: Problem},
+    summary="The steps I may take now",
+)
+def case_actions(request, code: str):
+    user = staff_user(request)
+    case = get_case_for(user, code)
+    return [{"action": t.action, "label": str(t.label)} for t in available_transitions(user, case)]
+
+
+@api.post(
+    "/cases/{code}/actions/{action}",
+    response={200: CaseOut, 400: Problem, 403: Problem, 404: Problem},
+    summary="Take a step",
+    description="The body holds the step's inputs, as the case page's form does: `note`, and "
+    "`department` (id), `extension_hours` or `rating` where the step takes them.",
+)
+def act(request, code: str, action: str, inputs: Body[dict[str, str | int | None]] = None):
+    user = staff_user(request)
+    case = take_action(get_case_for(user, code), user, action, inputs or {})
+    return case_out(get_case_for(user, case.code), timezone.now())
+
+
+# --- what a client needs to report ---------------------------------------------------------------
+
+
+@api.get("/categories", response=list[CategoryOut], summary="Categories one may report")
+def categories(request):
+    return [
+        {
+            "code": category.code,
+            "name": category.name,
+            "kind": category.kind,
+            "parent": category.parent.code if category.parent else None,
+            "case_kind": category.case_kind,
+        }
+        for category in leaf_categories()
+    ]
+
+
+@api.get("/territory/locate", response={200: GridOut, 400: Problem}, summary="The grid of a point")
+def locate(request, lon: float, lat: float):
+    try:
+        grid = locate_grid(lon, lat)
+    except PointOutsideCounty:
+        raise InputError({"lon": [outside_county_message()]}) from None
+    return {
+        "code": grid.code,
+        "name": grid.name,
+        "village": grid.parent.name,
+        "town": grid.parent.parent.name,
+    }
