@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "rollup",
     "integrations",
     "api",
+    "open311",
     "ninja",  # its Swagger UI from this site's static files, not a CDN
     "wangge",  # the shell: navigation, stylesheet, the demo loader
 ]

@@ -22,5 +22,6 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("rollup/", include("rollup.urls")),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("open311.urls")),
     path("admin/", admin.site.urls),
 ]
