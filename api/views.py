@@ -140,6 +140,17 @@ def case_for_caller(request, code: str) -> Case:
     return intake.case
 
 
+def replayed(request, key: str):
+    """The case an earlier request with this idempotency key made, answered again (200); None
+    when there is no key or no such request."""
+    if not key:
+        return None
+    earlier = Intake.objects.filter(credential=request.credential, idempotency_key=key).first()
+    if earlier is None:
+        return None
+    return Status(200, case_out(case_for_caller(request, earlier.case.code), timezone.now()))
+
+
 @api.post(
     "/cases",
     response={201: CaseOut, 200: CaseOut, 400: Problem, 401: Problem},
@@ -150,12 +161,9 @@ def case_for_caller(request, code: str) -> Case:
 def create_case(request, payload: CaseIn):
     credential = request.credential
     key = (request.headers.get("Idempotency-Key") or "").strip()[:100]
-    if key:
-        earlier = Intake.objects.filter(credential=credential, idempotency_key=key).first()
-        if earlier is not None:
-            return Status(
-                200, case_out(case_for_caller(request, earlier.case.code), timezone.now())
-            )
+    earlier = replayed(request, key)
+    if earlier is not None:
+        return earlier
     category = leaf_categories().filter(code=payload.category).first()
     if category is None:
         raise InputError({"category": [_("No active leaf category with this code.")]})
@@ -182,10 +190,10 @@ def create_case(request, payload: CaseIn):
             )
     except IntegrityError:
         # The same key, sent twice at once: the other request made the case.
-        earlier = Intake.objects.filter(credential=credential, idempotency_key=key).first()
-        if not key or earlier is None:
+        earlier = replayed(request, key)
+        if earlier is None:
             raise
-        return Status(200, case_out(case_for_caller(request, earlier.case.code), timezone.now()))
+        return earlier
     return Status(201, case_out(case_for_caller(request, case.code), timezone.now()))
 
 

@@ -22,12 +22,6 @@ INBOX = "/cases/"
 REPORT = "/cases/report/"
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def png(name: str = "photo.png") -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", (16, 12), (180, 40, 40)).save(buffer, "PNG")

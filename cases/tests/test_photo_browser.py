@@ -36,12 +36,6 @@ def phone_photo_file(tmp_path):
     return path
 
 
-@pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def page_weight(browser, base: str, username: str, path: str) -> dict[str, int]:  # noqa: F811
     """What a fresh phone (logged in, nothing of the page in its cache) transfers for a page:
     bytes (headers and body) by resource type, the page scrolled to its end so that every lazy

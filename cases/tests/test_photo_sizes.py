@@ -15,8 +15,9 @@ from PIL import ExifTags, Image
 from cases.errors import InputError
 from cases.models import Case, CasePhoto, Status
 from cases.photos import DISPLAY_SIDE, THUMBNAIL_SIDE
-from cases.services import report_case, take_action
+from cases.services import take_action
 from cases.tests.test_pages import log_in, png
+from cases.tests.test_photos import report_with, stored_files
 from conftest import IN_FIRST_GRID
 from privacy.retention import anonymise
 
@@ -55,28 +56,6 @@ def phone_photo() -> bytes:
 
 def phone_upload(name: str = "IMG_0001.JPG") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, phone_photo(), content_type="image/jpeg")
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-def stored_files(media_root) -> list:
-    return [path for path in media_root.rglob("*") if path.is_file()]
-
-
-def report_with(people, categories, photos) -> Case:
-    lon, lat = IN_FIRST_GRID
-    return report_case(
-        reporter=people["grid_worker"],
-        category=categories["rubbish"],
-        description="路边垃圾堆积",
-        lon=lon,
-        lat=lat,
-        photos=photos,
-    )
 
 
 def assert_a_clean_copy(data: bytes, longest_side: int) -> Image.Image:

@@ -21,12 +21,6 @@ from conftest import IN_FIRST_GRID
 GENERATED_NAME = re.compile(r"^cases/610722/\d{10}/[0-9a-f]{32}\.(png|jpg)$")
 
 
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def stored_files(media_root) -> list:
     return [path for path in media_root.rglob("*") if path.is_file()]
 
