@@ -4,7 +4,6 @@ client needs to fill a report (categories, the grid of a point). Its OpenAPI doc
 /api/v1/openapi.json, its interactive docs /api/v1/docs (served from this site, not a CDN)."""
 
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,11 +12,12 @@ from ninja.errors import AuthenticationError, ValidationError
 
 from cases.errors import CaseError, InputError
 from cases.forms import leaf_categories
-from cases.models import Case, Source
+from cases.models import Case
 from cases.selectors import by_deadline, cases_awaiting, cases_visible_to, get_case_for
-from cases.services import report_case, take_action
+from cases.services import take_action
 from cases.workflow import available_transitions
 from integrations.models import Intake
+from integrations.services import receive_report
 from territory.grid_index import PointOutsideCounty, locate_grid
 from territory.selectors import outside_county_message
 
@@ -140,17 +140,6 @@ def case_for_caller(request, code: str) -> Case:
     return intake.case
 
 
-def replayed(request, key: str):
-    """The case an earlier request with this idempotency key made, answered again (200); None
-    when there is no key or no such request."""
-    if not key:
-        return None
-    earlier = Intake.objects.filter(credential=request.credential, idempotency_key=key).first()
-    if earlier is None:
-        return None
-    return Status(200, case_out(case_for_caller(request, earlier.case.code), timezone.now()))
-
-
 @api.post(
     "/cases",
     response={201: CaseOut, 200: CaseOut, 400: Problem, 401: Problem},
@@ -159,42 +148,24 @@ def replayed(request, key: str):
     "same report answers 200 with the case already made, never a second one.",
 )
 def create_case(request, payload: CaseIn):
-    credential = request.credential
-    key = (request.headers.get("Idempotency-Key") or "").strip()[:100]
-    earlier = replayed(request, key)
-    if earlier is not None:
-        return earlier
     category = leaf_categories().filter(code=payload.category).first()
     if category is None:
         raise InputError({"category": [_("No active leaf category with this code.")]})
-    reporter = credential.user
-    try:
-        with transaction.atomic():
-            case = report_case(
-                reporter=reporter,
-                category=category,
-                description=payload.description,
-                lon=payload.lon,
-                lat=payload.lat,
-                source=Source.GRID_WORKER if reporter and reporter.works_a_grid else Source.API,
-                address=payload.address,
-                reporter_name=payload.reporter_name,
-                reporter_phone=payload.reporter_phone,
-                priority=payload.priority,
-                timeline_note=""
-                if reporter
-                else _("Reported through %(system)s") % {"system": credential.name},
-            )
-            Intake.objects.create(
-                county_code=case.county_code, credential=credential, case=case, idempotency_key=key
-            )
-    except IntegrityError:
-        # The same key, sent twice at once: the other request made the case.
-        earlier = replayed(request, key)
-        if earlier is None:
-            raise
-        return earlier
-    return Status(201, case_out(case_for_caller(request, case.code), timezone.now()))
+    case, created = receive_report(
+        request.credential,
+        idempotency_key=(request.headers.get("Idempotency-Key") or "").strip()[:100],
+        category=category,
+        description=payload.description,
+        lon=payload.lon,
+        lat=payload.lat,
+        address=payload.address,
+        reporter_name=payload.reporter_name,
+        reporter_phone=payload.reporter_phone,
+        priority=payload.priority,
+    )
+    return Status(
+        201 if created else 200, case_out(case_for_caller(request, case.code), timezone.now())
+    )
 
 
 class CaseFilters(Schema):

@@ -6,9 +6,14 @@ import hmac
 import secrets
 from datetime import timedelta
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import Credential
+from cases.models import Case, Source
+from cases.services import report_case
+
+from .models import Credential, Intake
 
 PREFIX_BYTES = 6  # 8 url-safe characters
 SECRET_BYTES = 24  # 32 url-safe characters
@@ -52,3 +57,54 @@ def revoke(credential: Credential) -> None:
     if credential.revoked_at is None:
         credential.revoked_at = timezone.now()
         credential.save(update_fields=["revoked_at"])
+
+
+def replayed_case(credential: Credential, idempotency_key: str):
+    """The case an earlier request of this credential with this key made, or None."""
+    if not idempotency_key:
+        return None
+    earlier = (
+        Intake.objects.select_related("case")
+        .filter(credential=credential, idempotency_key=idempotency_key)
+        .first()
+    )
+    return earlier.case if earlier is not None else None
+
+
+def receive_report(
+    credential: Credential, *, idempotency_key: str = "", **report
+) -> tuple[Case, bool]:
+    """A report sent through the machine interfaces (REST API, Open311): filed with the rules of
+    the pages (`cases.services.report_case`), attributed to its system, at most once per
+    idempotency key. Answers (case, created): a retried request gets the case it made before.
+
+    `report` holds `report_case`'s arguments but the reporter and the source, which follow from
+    the credential: a staff token reports as its user, a system's key as that system.
+    """
+    earlier = replayed_case(credential, idempotency_key)
+    if earlier is not None:
+        return earlier, False
+    reporter = credential.user
+    try:
+        with transaction.atomic():
+            case = report_case(
+                reporter=reporter,
+                source=Source.GRID_WORKER if reporter and reporter.works_a_grid else Source.API,
+                timeline_note=""
+                if reporter
+                else _("Reported through %(system)s") % {"system": credential.name},
+                **report,
+            )
+            Intake.objects.create(
+                county_code=case.county_code,
+                credential=credential,
+                case=case,
+                idempotency_key=idempotency_key,
+            )
+    except IntegrityError:
+        # The same key, sent twice at once: the other request made the case.
+        earlier = replayed_case(credential, idempotency_key)
+        if earlier is None:
+            raise
+        return earlier, False
+    return case, True
