@@ -14,7 +14,7 @@ import functools
 import pytest
 from django.contrib.auth.hashers import make_password
 
-from cases.models import Category, Kind, RoutingRule
+from cases.models import Category, CategoryField, FieldType, Kind, RoutingRule
 from staff.models import Department, Role, User
 from territory.models import Region
 from territory.services import import_divisions, import_grids, set_boundary
@@ -134,6 +134,46 @@ def categories(county, departments):
         "city": city,
         "disputes": disputes,
     }
+
+
+@pytest.fixture
+def rubbish_questions(categories):
+    """暴露垃圾 asks one question of every datatype; only the volume must be answered."""
+    rubbish = categories["rubbish"]
+    for order, (code, label, datatype, required, choices) in enumerate(
+        (
+            ("volume", "估计数量（立方米）", FieldType.NUMBER, True, ""),
+            ("spot", "具体位置", FieldType.STRING, False, ""),
+            ("smell", "气味描述", FieldType.TEXT, False, ""),
+            ("seen_at", "发现时间", FieldType.DATETIME, False, ""),
+            (
+                "kind",
+                "垃圾种类",
+                FieldType.SINGLE,
+                False,
+                "household|生活垃圾|Household\nbuilding|建筑垃圾|Building",
+            ),
+            (
+                "near",
+                "周边",
+                FieldType.MULTI,
+                False,
+                "school|学校|School\nriver|河道|River\nmarket|市场|Market",
+            ),
+        ),
+        start=1,
+    ):
+        CategoryField.objects.create(
+            category=rubbish,
+            code=code,
+            label=label,
+            label_en=code.replace("_", " ").capitalize(),
+            datatype=datatype,
+            required=required,
+            choices=choices,
+            order=order,
+        )
+    return rubbish
 
 
 PASSWORD = "wangge-test-pass"

@@ -2,17 +2,28 @@ from datetime import date
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .kinds import kind_choices
 from .masking import mask_name, mask_phone
-from .models import CalendarDay, Case, Category, RoutingRule, TimelineEntry
+from .models import CalendarDay, Case, Category, CategoryField, RoutingRule, TimelineEntry
 from .worktime import years_missing_calendar
+
+
+class CategoryFieldInline(admin.TabularInline):
+    """The category's own questions, asked by the report form, the API and Open311."""
+
+    model = CategoryField
+    fields = ["order", "code", "label", "label_en", "datatype", "required", "choices"]
+    extra = 0
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 3})}}
 
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
+    inlines = [CategoryFieldInline]
     list_display = [
         "code",
         "name",

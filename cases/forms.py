@@ -11,6 +11,7 @@ from staff.models import Department, Role
 from territory.counties import instance_county
 from territory.models import Level, Region
 
+from .attributes import AnswersForm
 from .fields import MAX_PHOTOS, MultipleImageField
 from .kinds import get_kind
 from .models import Case, Category, Priority, Source, Status
@@ -227,6 +228,13 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.transition = transition
         self.fields.update(transition.form_fields(case))
+
+
+def answers_form(category: Category | None, data=None) -> AnswersForm | None:
+    """The report form's fragment: the category's own questions, if it asks any."""
+    if category is None or not category.report_fields.exists():
+        return None
+    return AnswersForm(category, data)
 
 
 def kind_detail_form(category: Category | None, data=None) -> forms.ModelForm | None:

@@ -87,7 +87,7 @@ class _Importer:
         self.errors: list[str] = []
         self.now = timezone.now()
         self.case_columns = [
-            "id", "county_code", "code", "kind", "case_kind", "category_id", "description", "address", "lon", "lat", "grid_id",
+            "id", "county_code", "code", "kind", "case_kind", "category_id", "description", "address", "attributes", "lon", "lat", "grid_id",
             "village_id", "town_id", "source", "reporter_name", "reporter_phone", "priority", "status", "level",
             "department_id", "reported_at", "accept_deadline", "accepted_at", "closed_at", "rework_count", "rating",
             "updated_at",
@@ -258,6 +258,9 @@ class _Importer:
             for column in DATETIME_COLUMNS:
                 row[column] = adapt(row[column])
             row["updated_at"] = now
+            row["attributes"] = (
+                "{}"  # a history row answers no questions; JSON text for the raw insert
+            )
             cases.append(self.case_values(row))
             entries.append(
                 (

@@ -53,6 +53,7 @@ class CaseKind:
     code: str
     label: Promise
     categories_csv: Path | None = None  # installed by `install_categories`, with its routing
+    category_fields_csv: Path | None = None  # their questions, by `install_category_fields`
     detail: KindDetail | None = None
     transitions: tuple[Transition, ...] = ()
     guards: tuple[Guard, ...] = ()

@@ -4,6 +4,7 @@ import uuid
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -85,6 +86,70 @@ class Category(models.Model):
             chain.append(node)
             node = node.parent
         return chain
+
+
+class FieldType(models.TextChoices):
+    """The datatypes of Open311 GeoReport v2's attributes, which a category's fields follow."""
+
+    STRING = "string", _("short text")
+    NUMBER = "number", _("number")
+    DATETIME = "datetime", _("date and time")
+    TEXT = "text", _("long text")
+    SINGLE = "singlevaluelist", _("one choice of a list")
+    MULTI = "multivaluelist", _("several choices of a list")
+
+
+class CategoryField(models.Model):
+    """A question a category asks beyond the description (Open311's attribute): how many lamps
+    are out, whether the cover is missing or broken. The report form, the API and Open311 all ask
+    and check it (cases.attributes); the case keeps the answers in `Case.attributes`."""
+
+    county_code = county_code_field()
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.CASCADE,
+        related_name="report_fields",
+    )
+    code = models.SlugField(
+        _("code"), max_length=32, help_text=_("Letters, digits, - and _; used by the API.")
+    )
+    label = models.CharField(_("question (Chinese)"), max_length=80)
+    label_en = models.CharField(_("question (English)"), max_length=80, blank=True)
+    datatype = models.CharField(_("type of answer"), max_length=16, choices=FieldType.choices)
+    required = models.BooleanField(_("required"), default=False)
+    choices = models.TextField(
+        _("choices"),
+        blank=True,
+        help_text=_("For a list: one choice per line, as key|中文|English."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("report field")
+        verbose_name_plural = _("report fields")
+        ordering = ["order", "pk"]
+        constraints = [
+            county_id_unique("categoryfield"),
+            models.UniqueConstraint(
+                fields=["category", "code"], name="field_code_unique_in_category"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category.code}.{self.code}"
+
+    def clean(self):
+        from .attributes import choices_of  # the one parser of the choice lines
+
+        keys = [choice.key for choice in choices_of(self)]
+        is_list = self.datatype in (FieldType.SINGLE, FieldType.MULTI)
+        if is_list and not keys:
+            raise ValidationError({"choices": _("A list needs its choices, one per line.")})
+        if not is_list and keys:
+            raise ValidationError({"choices": _("Only a list has choices.")})
+        if len(set(keys)) != len(keys) or not all(keys):
+            raise ValidationError({"choices": _("Each choice needs a key of its own.")})
 
 
 class RoutingRule(models.Model):
@@ -191,6 +256,9 @@ class Case(models.Model):
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
     description = models.TextField(_("description"), max_length=2000)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    # The answers to the category's fields (CategoryField), by field code, as cases.attributes
+    # cleaned them: numbers as numbers, date-times as ISO text, list choices by their keys.
+    attributes = models.JSONField(_("answers"), default=dict, blank=True)
     lon = models.FloatField(_("longitude"))
     lat = models.FloatField(_("latitude"))
     # The grid and its village and town, kept on the case so every scope filter is one indexed column.

@@ -4,6 +4,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
@@ -17,6 +18,7 @@ from territory.grid_index import PointOutsideCounty, locate_grid
 from territory.models import Level, Region
 from wangge.csvtext import csv_reader
 
+from .attributes import clean_attributes
 from .errors import CaseError, InputError
 from .kinds import get_kind, guard_refusal, registered_kinds
 from .models import (
@@ -24,6 +26,7 @@ from .models import (
     CaseCodeCounter,
     CasePhoto,
     Category,
+    CategoryField,
     Kind,
     Priority,
     RoutingRule,
@@ -90,6 +93,7 @@ def case_row(
     priority: str = Priority.NORMAL,
     status: str = Status.REPORTED,
     accept_deadline: datetime | None = None,
+    attributes: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """A new case's columns: the one place a case is put together, for a live report, the demo's
     simulated year and a history import alike. A plain dict, so that a bulk path can write a
@@ -110,6 +114,7 @@ def case_row(
         "category_id": category.pk,
         "description": description,
         "address": address.strip(),
+        "attributes": dict(attributes or {}),
         "lon": lon,
         "lat": lat,
         "grid_id": grid.pk,
@@ -172,12 +177,14 @@ def report_case(
     priority: str = Priority.NORMAL,
     photos: Sequence[UploadedFile] = (),
     details: Mapping[str, Any] | None = None,
+    attributes: Mapping[str, Any] | None = None,
     now: datetime | None = None,
     timeline_note: str = "",
 ) -> Case:
     """信息收集 → 案卷建立: place the report in its grid, route it, give it a number and a deadline.
 
-    `details` are the facts the category's kind of case asks for (its detail form's fields).
+    `details` are the facts the category's kind of case asks for (its detail form's fields);
+    `attributes` the answers to the category's own questions (cases.attributes).
     """
     if reporter is not None and reporter.role not in REPORTING_ROLES:
         raise CaseError(_("Your role cannot report cases."))
@@ -188,6 +195,7 @@ def report_case(
     except PointOutsideCounty as error:
         raise CaseError(str(error)) from error
     detail_form = _detail_form(category, details)
+    answers = clean_attributes(category, attributes)
     now = now or timezone.now()
     case = build_case(
         code="",
@@ -204,6 +212,7 @@ def report_case(
         reporter_name=reporter_name,
         reporter_phone=reporter_phone,
         priority=priority,
+        attributes=answers,
     )
     case.code = next_case_code(now, case.county_code)
     case.save()
@@ -421,11 +430,47 @@ def install_categories(text: str, case_kind: str = "") -> list[Category]:
     return list(by_code.values())
 
 
+def install_category_fields(text: str) -> list[CategoryField]:
+    """Create or update categories' questions from CSV: category_code, code, label, label_en,
+    datatype, required (yes/no), choices (key|中文|English, separated by ;), order."""
+    installed, errors = [], []
+    categories = {category.code: category for category in Category.objects.all()}
+    for number, row in enumerate(csv_reader(text), start=2):
+        row = {key: (value or "").strip() for key, value in row.items()}
+        category = categories.get(row["category_code"])
+        if category is None:
+            errors.append(
+                _("line %(number)s: no category %(code)s")
+                % {"number": number, "code": row["category_code"]}
+            )
+            continue
+        field = CategoryField.objects.filter(category=category, code=row["code"]).first()
+        field = field or CategoryField(category=category, code=row["code"])
+        field.county_code = category.county_code
+        field.label, field.label_en = row["label"], row["label_en"]
+        field.datatype, field.required = row["datatype"], row["required"] == "yes"
+        field.choices = "\n".join(part.strip() for part in row["choices"].split(";") if part)
+        field.order = int(row["order"]) if row["order"].isdigit() else 0
+        try:
+            field.full_clean()
+        except ValidationError as error:
+            messages = "; ".join(message for ms in error.message_dict.values() for message in ms)
+            errors.append(_("line %(number)s: %(errors)s") % {"number": number, "errors": messages})
+            continue
+        field.save()
+        installed.append(field)
+    if errors:
+        raise CaseError("\n".join(errors))
+    return installed
+
+
 def install_kind_categories() -> list[Category]:
-    """Every registered kind's own categories, with their routing."""
+    """Every registered kind's own categories, with their routing and their questions."""
     installed = []
     for kind in registered_kinds():
         if kind.categories_csv is not None:
             text = kind.categories_csv.read_text(encoding="utf-8")
             installed += install_categories(text, case_kind=kind.code)
+        if kind.category_fields_csv is not None:
+            install_category_fields(kind.category_fields_csv.read_text(encoding="utf-8"))
     return installed

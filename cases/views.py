@@ -20,8 +20,16 @@ from django.views.decorators.vary import vary_on_headers
 from staff.models import Role
 from territory.models import Level
 
+from .attributes import answers_shown
 from .errors import CaseError, InputError
-from .forms import ActionForm, InboxFilterForm, ReportForm, kind_detail_form, leaf_categories
+from .forms import (
+    ActionForm,
+    InboxFilterForm,
+    ReportForm,
+    answers_form,
+    kind_detail_form,
+    leaf_categories,
+)
 from .kinds import detail_of, get_kind, kind_figures, registered_kinds
 from .models import PhotoSize, Status
 from .photos import photo_type, photos_by_stage
@@ -176,8 +184,11 @@ def report(request):
         return render(request, "cases/report.html", {"form": ReportForm(user=user)})
     form = ReportForm(request.POST, request.FILES, user=user)
     form_is_valid = form.is_valid()
-    details = kind_detail_form(form.cleaned_data.get("category"), request.POST)
-    if form_is_valid and (details is None or details.is_valid()):
+    category = form.cleaned_data.get("category")
+    details = kind_detail_form(category, request.POST)
+    answers = answers_form(category, request.POST)
+    parts_valid = [part.is_valid() for part in (details, answers) if part is not None]
+    if form_is_valid and all(parts_valid):
         data = form.cleaned_data
         try:
             case = report_case(
@@ -193,6 +204,7 @@ def report(request):
                 priority=data["priority"],
                 photos=data["photos"],
                 details=details.cleaned_data if details is not None else None,
+                attributes=answers.answers if answers is not None else None,
             )
         except CaseError as error:
             form.add_error(None, str(error))
@@ -201,15 +213,17 @@ def report(request):
                 request, _("Case %(code)s reported. Keep the number.") % {"code": case.code}
             )
             return redirect("cases:detail", code=case.code)
-    context = {"form": form, "details": details}
+    context = {"form": form, "details": details, "answers": answers}
     return render(request, "cases/report.html", context, status=400)
 
 
 @login_required
 def report_details(request):
-    """The report form's fragment for the chosen category's kind of case (htmx, on change)."""
+    """The report form's fragment for the chosen category: its own questions and its kind of
+    case's details (htmx, on change)."""
     category = leaf_categories().filter(pk=request.GET.get("category") or None).first()
-    return render(request, "cases/_kind_details.html", {"details": kind_detail_form(category)})
+    context = {"details": kind_detail_form(category), "answers": answers_form(category)}
+    return render(request, "cases/_kind_details.html", context)
 
 
 def _render_case(request, case, *, failed: ActionForm | None = None, status: int = 200):
@@ -224,6 +238,7 @@ def _render_case(request, case, *, failed: ActionForm | None = None, status: int
         "case": case,
         "kind": kind,
         "detail": detail_of(case),
+        "answers": answers_shown(case),
         "timeline": timeline_of(case),
         "photo_groups": photos_by_stage(case.photos.order_by("uploaded_at", "pk")),
         # The handler's result, beside the buttons that judge it (核查, 返工).

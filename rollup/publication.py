@@ -48,6 +48,7 @@ TABLES: tuple[PublishedTable, ...] = (
             "assignee_id",
             "description",  # free text: it carries names, phones, house addresses
             "address",
+            "attributes",  # answers to questions a county defines: they may hold anything
             "lon",  # an exact point can single out a household; the grid is the finest place
             "lat",
             "anonymised_at",

@@ -22,6 +22,7 @@ class StreetsConfig(AppConfig):
                 code="street",
                 label=_("Street problem"),
                 categories_csv=Path(__file__).parent / "data" / "categories.csv",
+                category_fields_csv=Path(__file__).parent / "data" / "category_fields.csv",
                 figures=FIGURES,
             )
         )
