@@ -16,6 +16,10 @@ class CaseIn(Schema):
     priority: Priority = Priority.NORMAL
     reporter_name: str = Field("", max_length=40, description="stored as personal data, masked")
     reporter_phone: str = Field("", max_length=20, description="stored as personal data, masked")
+    attributes: dict[str, str | int | float | list[str] | None] = Field(
+        default_factory=dict,
+        description="answers to the category's questions, by their code (GET /categories)",
+    )
 
 
 class CaseOut(Schema):
@@ -37,6 +41,7 @@ class CaseOut(Schema):
     handle_deadline: datetime | None
     closed_at: datetime | None
     overdue: bool
+    attributes: dict[str, str | int | float | list[str]] = {}
 
 
 class CasePage(Schema):
@@ -54,12 +59,29 @@ class Problem(Schema):
     errors: dict[str, list[str]] = {}
 
 
+class ChoiceOut(Schema):
+    key: str
+    name: str
+
+
+class QuestionOut(Schema):
+    code: str
+    question: str
+    datatype: str = Field(
+        description="string, number, datetime, text, singlevaluelist, multivaluelist"
+    )
+    required: bool
+    order: int
+    choices: list[ChoiceOut]
+
+
 class CategoryOut(Schema):
     code: str
     name: str
     kind: str
     parent: str | None
     case_kind: str
+    questions: list[QuestionOut] = Field(description="what a report of this category must answer")
 
 
 class GridOut(Schema):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Body, NinjaAPI, Query, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
 
+from cases.attributes import choices_of, question
 from cases.errors import CaseError, InputError
 from cases.forms import leaf_categories
 from cases.models import Case
@@ -119,6 +120,7 @@ def case_out(case: Case, now) -> dict:
         "handle_deadline": case.handle_deadline,
         "closed_at": case.closed_at,
         "overdue": case.is_overdue(now),
+        "attributes": case.attributes,
     }
 
 
@@ -162,6 +164,7 @@ def create_case(request, payload: CaseIn):
         reporter_name=payload.reporter_name,
         reporter_phone=payload.reporter_phone,
         priority=payload.priority,
+        attributes=payload.attributes,
     )
     return Status(
         201 if created else 200, case_out(case_for_caller(request, case.code), timezone.now())
@@ -251,9 +254,21 @@ def categories(request):
             "kind": category.kind,
             "parent": category.parent.code if category.parent else None,
             "case_kind": category.case_kind,
+            "questions": [question_out(field) for field in category.report_fields.all()],
         }
-        for category in leaf_categories()
+        for category in leaf_categories().prefetch_related("report_fields")
     ]
+
+
+def question_out(field) -> dict:
+    return {
+        "code": field.code,
+        "question": question(field),
+        "datatype": field.datatype,
+        "required": field.required,
+        "order": field.order,
+        "choices": [{"key": c.key, "name": c.name()} for c in choices_of(field)],
+    }
 
 
 @api.get("/territory/locate", response={200: GridOut, 400: Problem}, summary="The grid of a point")

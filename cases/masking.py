@@ -33,3 +33,24 @@ def mask_name(name: str) -> str:
     if len(name) < 2:
         return "*" * len(name)
     return name[0] + "*" * (len(name) - 1)
+
+
+# A run of 7 or more digits (spaces and dashes inside allowed), or an 18-character ID number:
+# phone and ID numbers typed into free text.
+NUMBER_IN_TEXT = re.compile(r"\d{6}(?:19|20)\d{9}[\dXx]|\d(?:[\d \-]{5,}\d)")
+
+
+def mask_numbers_in_text(text: str) -> str:
+    """Free text made fit to publish: every phone or ID number in it masked by the rules above
+    (an ID number shows its first and last 2 characters)."""
+
+    def masked(match: re.Match) -> str:
+        found = match.group(0)
+        digits = re.sub(r"[ \-]", "", found)
+        if len(digits) < 7:
+            return found
+        if len(digits) == 18:
+            return digits[:2] + "*" * 14 + digits[-2:]
+        return mask_phone(digits)
+
+    return NUMBER_IN_TEXT.sub(masked, text or "")

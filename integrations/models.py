@@ -62,6 +62,10 @@ class Intake(models.Model):
         "cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="intake"
     )
     idempotency_key = models.CharField(_("idempotency key"), max_length=100, blank=True)
+    # Open311's token: what a client may ask about (GET tokens/{token}) to learn the case number.
+    token = models.CharField(_("token"), max_length=16, blank=True, db_index=True)
+    # Open311's media_url: a photo the reporting system keeps; linked, never fetched.
+    media_url = models.URLField(_("photo address"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("received at"), auto_now_add=True)
 
     class Meta:

@@ -72,7 +72,7 @@ def replayed_case(credential: Credential, idempotency_key: str):
 
 
 def receive_report(
-    credential: Credential, *, idempotency_key: str = "", **report
+    credential: Credential, *, idempotency_key: str = "", media_url: str = "", **report
 ) -> tuple[Case, bool]:
     """A report sent through the machine interfaces (REST API, Open311): filed with the rules of
     the pages (`cases.services.report_case`), attributed to its system, at most once per
@@ -100,6 +100,8 @@ def receive_report(
                 credential=credential,
                 case=case,
                 idempotency_key=idempotency_key,
+                token=secrets.token_urlsafe(9),
+                media_url=media_url,
             )
     except IntegrityError:
         # The same key, sent twice at once: the other request made the case.

@@ -20,4 +20,12 @@ urlpatterns = [
     path("discovery.<fmt:fmt>", views.discovery, name="discovery"),
     path("services.<fmt:fmt>", views.services, name="services"),
     path("services/<str:code>.<fmt:fmt>", views.service_definition, name="service"),
+    path("requests.<fmt:fmt>", views.service_requests, name="requests"),
+    path("requests/<str:code>.<fmt:fmt>", views.service_request, name="request"),
+    path("tokens/<str:token>.<fmt:fmt>", views.token, name="token"),
+    path(
+        "servicerequestupdates.<fmt:fmt>",
+        views.service_request_updates,
+        name="updates",
+    ),
 ]
