@@ -217,6 +217,8 @@ class RequestQuery:
         self.end = parse_w3c("end_date", data.get("end_date", ""), problems)
         if self.start and self.end and self.start > self.end:
             problems.append(_("start_date is after end_date."))
+        elif self.start and self.end and self.end - self.start > DEFAULT_WINDOW:
+            problems.append(_("start_date and end_date may not span more than 90 days."))
         page, self.page_size = _page(data, problems)
         self.offset = (page - 1) * self.page_size
         self.extensions = data.get("extensions", "").strip().lower() == "true"

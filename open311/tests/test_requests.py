@@ -251,6 +251,7 @@ def test_requests_filter_by_id_code_status_and_dates(client, listed_cases, peopl
         {"start_date": "yesterday"},
         {"end_date": "2026-13-45"},
         {"start_date": "2026-12-02", "end_date": "2026-12-01"},
+        {"start_date": "2026-01-01", "end_date": "2026-12-01"},  # more than 90 days
         {"status": "fixed"},
         {"page_size": "1001"},
         {"page": "0"},
