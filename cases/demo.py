@@ -332,7 +332,7 @@ def fill_demo_queues(logins: dict) -> list[Case]:
         for category in Category.objects.filter(code__in=["E0101", "C0103", "G0101", "E0501"])
     }
 
-    def report(code: str, description: str) -> Case:
+    def report(code: str, description: str, answers: dict | None = None) -> Case:
         lon, lat = next(points)
         return report_case(
             reporter=grid_worker,
@@ -340,13 +340,14 @@ def fill_demo_queues(logins: dict) -> list[Case]:
             description=description,
             lon=float(lon),
             lat=float(lat),
+            attributes=answers,
         )
 
     cases = [
         report("E0101", "小区门口垃圾堆积，已有异味"),  # → the town centre's queue to accept
         report("G0101", "两户邻居因屋后排水沟堵塞发生争执"),  # → the village centre's queue
     ]
-    verified = report("C0103", "路灯不亮，夜间通行不便")
+    verified = report("C0103", "路灯不亮，夜间通行不便", {"lamps_out": 2, "pole_number": "CG-0417"})
     take_action(verified, logins["town_operator"], "accept")
     take_action(verified, logins["town_operator"], "dispatch")
     handler = User.objects.filter(role=Role.HANDLER, department=verified.department).first()
