@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "integrations",
     "api",
     "open311",
+    "hotline",
     "ninja",  # its Swagger UI from this site's static files, not a CDN
     "wangge",  # the shell: navigation, stylesheet, the demo loader
 ]

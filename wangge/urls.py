@@ -23,5 +23,6 @@ urlpatterns = [
     path("rollup/", include("rollup.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("open311.urls")),
+    path("hotline/", include("hotline.urls")),
     path("admin/", admin.site.urls),
 ]
