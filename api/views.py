@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Body, NinjaAPI, Query, Schema, Status
+from ninja import Body, Query, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
 
 from cases.attributes import choices_of, question
@@ -23,9 +23,11 @@ from territory.grid_index import PointOutsideCounty, locate_grid
 from territory.selectors import outside_county_message
 
 from .auth import CredentialBearer
+from .base import BearerAPI
 from .schemas import ActionOut, CaseIn, CaseOut, CasePage, CategoryOut, GridOut, Problem
+from .territory import router as territory_router
 
-api = NinjaAPI(
+api = BearerAPI(
     title="Wangge API",
     version="1",
     description="Report, follow and move cases of a county's grid governance platform.",
@@ -33,6 +35,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 MAX_PAGE = 100
+api.add_router("", territory_router)  # regions, grids as GeoJSON, departments
 
 
 # --- errors: the services' own words, as JSON -------------------------------------------------

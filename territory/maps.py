@@ -12,14 +12,18 @@ the territory's stamp moves (`cache.RebuiltOnChange`), each gzipped once when bu
   loads any other town's grids when the map is moved over it.
 - a town's grids: that on-demand load.
 
+And for the REST API, the grids under any region as one FeatureCollection (`grid_collection`).
+
 Labels sit on a village's or town's real seat where the county's shipped data has one inside its
 boundary (seats.csv), else on its centroid (kept inside it by the imports).
 """
 
+import bisect
 import csv
 import gzip
 import hashlib
 import json
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -249,3 +253,65 @@ _map_data = RebuiltOnChange(build_map_data)
 def map_data() -> MapData:
     """This process's map data, rebuilt when the territory's stamp moves."""
     return _map_data.get()
+
+
+# --- the grids under a region, for the REST API ---------------------------------------------------
+
+
+class GridCollections:
+    """Every grid's feature (code, name, village, town) in path order, so the grids under a region
+    are one contiguous slice. Collections of a town or the county (up to the county's 1,624 grids,
+    a few hundred KB gzipped) are built once and kept; a village's or a grid's, per request."""
+
+    KEPT_LEVELS = (Level.COUNTY, Level.TOWN)
+
+    def __init__(self, grids: list[tuple[str, str]]):
+        grids = sorted(grids)
+        self.paths = [path for path, _feature_text in grids]
+        self.features = [feature_text for _path, feature_text in grids]
+        self.kept: dict[str, Payload] = {}
+        self.lock = threading.Lock()
+
+    @classmethod
+    def build(cls) -> "GridCollections":
+        rows = (
+            Region.objects.grids()
+            .filter(county_code=settings.COUNTY_CODE)
+            .exclude(boundary="")
+            .values_list("code", "name", "path", "boundary", "parent__name", "parent__parent__name")
+        )
+        return cls(
+            [
+                (
+                    path,
+                    _feature({"code": code, "name": name, "village": village, "town": town}, text),
+                )
+                for code, name, path, text, village, town in rows
+            ]
+        )
+
+    def payload(self, region: Region) -> Payload:
+        """The grids under the region (itself, if a grid) as a FeatureCollection."""
+        with self.lock:
+            kept = self.kept.get(region.path)
+        if kept is not None:
+            return kept
+        # Paths end in "/", and "0" sorts right after it: every path under this prefix sorts
+        # between the prefix and the prefix with its "/" raised to "0".
+        start = bisect.bisect_left(self.paths, region.path)
+        end = bisect.bisect_left(self.paths, region.path[:-1] + "0")
+        text = f'{{"type":"FeatureCollection","features":[{",".join(self.features[start:end])}]}}'
+        if region.level not in self.KEPT_LEVELS:
+            return Payload.of(text, level=6)
+        payload = Payload.of(text)
+        with self.lock:
+            self.kept[region.path] = payload
+        return payload
+
+
+_grid_collections = RebuiltOnChange(GridCollections.build)
+
+
+def grid_collection(region: Region) -> Payload:
+    """The grids under a region as GeoJSON, raw and gzipped, with its version for the ETag."""
+    return _grid_collections.get().payload(region)

@@ -6,13 +6,14 @@ The maps' own data (places, a person's grids, a town's grids) is built in `maps.
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from .counties import COUNTIES
 from .maps import map_data
-from .models import GazetteerEntry, Level, PlaceKind, Region
+from .models import LEVEL_ORDER, GazetteerEntry, Level, PlaceKind, Region
 
+MAX_TREE_DEPTH = len(LEVEL_ORDER) - 1  # from the county down to its grids
 SEARCH_LIMIT = 12
 SEARCH_CANDIDATES = 200  # per source, ranked in Python: enough for a one-character query
 LEVEL_RANK = {Level.TOWN: 0, Level.VILLAGE: 1, Level.GRID: 2}
@@ -157,3 +158,48 @@ def search_places(query: str, limit: int = SEARCH_LIMIT) -> list[PlaceHit]:
         ranked.append(((*rank, len(hit.name), hit.name), hit))
     ranked.sort(key=lambda item: item[0])
     return [hit for _key, hit in ranked[:limit]]
+
+
+def get_region(code: str) -> Region | None:
+    """One region of this instance's county by its code (None when there is none), with its
+    parent and its number of children."""
+    return (
+        Region.objects.filter(county_code=settings.COUNTY_CODE, code=code)
+        .select_related("parent")
+        .only("code", "name", "level", "path", "parent__code")
+        .annotate(child_count=Count("children"))
+        .first()
+    )
+
+
+def region_descendants(
+    region: Region, depth: int, after: Region | None = None, limit: int = 100
+) -> list[dict]:
+    """Up to `limit` regions under `region`, down to `depth` levels below it, in tree order (each
+    followed by its own children) after `after`: dicts of code, name, level, parent, child_count.
+
+    Child counts come from a second grouped query over the page's ids, not from an annotation
+    with the parent joined, which would group by every column of both rows."""
+    levels = LEVEL_ORDER[region.depth + 1 : region.depth + 1 + depth]
+    regions = Region.objects.subtree(region).filter(level__in=levels)
+    if after is not None:
+        regions = regions.filter(path__gt=after.path)
+    rows = list(
+        regions.order_by("path").values("id", "code", "name", "level", "parent__code")[:limit]
+    )
+    counts = dict(
+        Region.objects.filter(parent_id__in=[row["id"] for row in rows])
+        .values_list("parent_id")
+        .annotate(count=Count("id"))
+        .order_by()
+    )
+    return [
+        {
+            "code": row["code"],
+            "name": row["name"],
+            "level": row["level"],
+            "parent": row["parent__code"],
+            "child_count": counts.get(row["id"], 0),
+        }
+        for row in rows
+    ]
