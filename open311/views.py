@@ -47,7 +47,15 @@ def service(category) -> dict:
     }
 
 
-def _jurisdiction_refused(request, fmt):
+def _refused(request, fmt):
+    """The refusals every endpoint shares: input with a NUL character (PostgreSQL cannot store
+    it, and no code or name holds one), and a jurisdiction other than this county."""
+    sent = [
+        request.path,
+        *(f"{k}{v}" for data in (request.GET, request.POST) for k, vs in data.lists() for v in vs),
+    ]
+    if any("\x00" in text for text in sent):
+        return error(fmt, 400, _("Null characters are not allowed."))
     jurisdiction = request.GET.get("jurisdiction_id") or request.POST.get("jurisdiction_id")
     if jurisdiction and jurisdiction != settings.COUNTY_CODE:
         return error(
@@ -58,6 +66,9 @@ def _jurisdiction_refused(request, fmt):
 
 @require_GET
 def discovery(request, fmt: str):
+    refused = _refused(request, fmt)
+    if refused:
+        return refused
     base = request.build_absolute_uri(reverse("open311:discovery", args=[fmt])).rsplit("/", 1)[0]
     data = {
         "changeset": "2026-12-01T00:00:00+08:00",
@@ -78,7 +89,7 @@ def discovery(request, fmt: str):
 
 @require_GET
 def services(request, fmt: str):
-    refused = _jurisdiction_refused(request, fmt)
+    refused = _refused(request, fmt)
     if refused:
         return refused
     listed = [service(category) for category in public_services().prefetch_related("report_fields")]
@@ -87,7 +98,7 @@ def services(request, fmt: str):
 
 @require_GET
 def service_definition(request, code: str, fmt: str):
-    refused = _jurisdiction_refused(request, fmt)
+    refused = _refused(request, fmt)
     if refused:
         return refused
     category = public_services().filter(code=code).first()
@@ -128,7 +139,7 @@ def _errors(fmt, status: int, descriptions: list[str]) -> HttpResponse:
 
 @csrf_exempt
 def service_requests(request, fmt: str):
-    refused = _jurisdiction_refused(request, fmt)
+    refused = _refused(request, fmt)
     if refused:
         return refused
     if request.method == "POST":
@@ -203,7 +214,7 @@ def requests_out(cases, *, extensions: bool) -> list[dict]:
 
 @require_GET
 def service_request(request, code: str, fmt: str):
-    refused = _jurisdiction_refused(request, fmt)
+    refused = _refused(request, fmt)
     if refused:
         return refused
     case = public_cases().filter(code=code).first()
@@ -217,6 +228,9 @@ def service_request(request, code: str, fmt: str):
 
 @require_GET
 def token(request, token: str, fmt: str):
+    refused = _refused(request, fmt)
+    if refused:
+        return refused
     intake = Intake.objects.select_related("case").filter(token=token).exclude(token="").first()
     if intake is None or intake.case.kind not in PUBLIC_KINDS:
         return error(fmt, 404, _("No request with the token %(token)s.") % {"token": token[:20]})
@@ -231,7 +245,7 @@ def token(request, token: str, fmt: str):
 @require_GET
 def service_request_updates(request, fmt: str):
     """mySociety's extension: every change of a public case in a window (default: a day)."""
-    refused = _jurisdiction_refused(request, fmt)
+    refused = _refused(request, fmt)
     if refused:
         return refused
     try:

@@ -117,7 +117,7 @@ def test_the_report_form_asks_the_chosen_categorys_questions(client, rubbish_que
     }
     refused = client.post(REPORT, form)
     assert refused.status_code == 400
-    assert refused.context["answers"].errors == {"volume": ["请输入数字。"]}
+    assert refused.context["answers"].errors == {"volume": ["输入一个数字。"]}
     assert not Case.objects.exists()
 
     done = client.post(REPORT, {**form, "attr-volume": "2"})

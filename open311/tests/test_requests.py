@@ -290,3 +290,19 @@ def test_updates_follow_changes_since_a_date(client, listed_cases, people):
     assert root.tag == "service_request_updates"
     # two public reports and one step; the dispute's report is not published
     assert len(root.findall("request_update")) == 3
+
+
+def test_a_null_character_is_refused_everywhere(client, listed_cases, api_key):
+    """PostgreSQL cannot store one; every endpoint answers 400 instead of failing."""
+    for path, params in (
+        (f"{REQUESTS}.json", {"service_code": "E01\x0001"}),
+        (f"{REQUESTS}.json", {"start_date": "2026\x00"}),
+        ("/open311/v2/services.json", {"jurisdiction_id": "\x00"}),
+        ("/open311/v2/tokens/a\x00b.json", {}),
+        (f"{REQUESTS}/26\x0001.json", {}),
+        ("/open311/v2/servicerequestupdates.json", {"page": "\x00"}),
+    ):
+        assert client.get(path, params).status_code == 400, path
+    posted = post(client, **full_report(api_key, description="垃圾\x00"))
+    assert posted.status_code == 400 and posted.json()[0]["code"] == 400
+    assert Case.objects.count() == 3  # only the fixture's
