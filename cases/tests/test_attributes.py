@@ -70,9 +70,7 @@ def test_a_category_without_questions_takes_no_answers(categories):
     assert "attributes.volume" in errors_of(categories["neighbours"], {"volume": 1})
 
 
-def test_the_case_keeps_its_answers_and_a_refused_report_writes_nothing(
-    rubbish_questions, people
-):
+def test_the_case_keeps_its_answers_and_a_refused_report_writes_nothing(rubbish_questions, people):
     case = report_case(
         reporter=people["grid_worker"],
         category=rubbish_questions,
@@ -102,7 +100,14 @@ def test_the_report_form_asks_the_chosen_categorys_questions(client, rubbish_que
     fragment = client.get("/cases/report/details/", {"category": rubbish_questions.pk})
     assert fragment.status_code == 200
     page = fragment.content.decode()
-    for name in ("attr-volume", "attr-spot", "attr-smell", "attr-seen_at", "attr-kind", "attr-near"):
+    for name in (
+        "attr-volume",
+        "attr-spot",
+        "attr-smell",
+        "attr-seen_at",
+        "attr-kind",
+        "attr-near",
+    ):
         assert f'name="{name}"' in page
     assert "建筑垃圾" in page and 'type="datetime-local"' in page
 
@@ -145,7 +150,8 @@ def test_a_list_question_needs_its_choices(categories):
 def test_questions_install_from_csv_and_bad_rows_are_named(categories):
     header = "category_code,code,label,label_en,datatype,required,choices,order\n"
     installed = install_category_fields(
-        header + "E0101,kind,垃圾种类,Kind,singlevaluelist,yes,household|生活垃圾;building|建筑垃圾,1\n"
+        header
+        + "E0101,kind,垃圾种类,Kind,singlevaluelist,yes,household|生活垃圾;building|建筑垃圾,1\n"
     )
     assert [(f.code, f.required, f.choices) for f in installed] == [
         ("kind", True, "household|生活垃圾\nbuilding|建筑垃圾")
