@@ -14,6 +14,7 @@ import functools
 import pytest
 from django.contrib.auth.hashers import make_password
 
+from cases.catalogue import forget_catalogue
 from cases.models import Category, CategoryField, FieldType, Kind, RoutingRule
 from staff.models import Department, Role, User
 from territory.models import Region
@@ -21,6 +22,13 @@ from territory.services import import_divisions, import_grids, set_boundary
 
 TOWNS = {"610722001": ("西镇", 107.0), "610722002": ("东镇", 107.2)}
 VILLAGES = {"001": ("北村", 33.1), "101": ("南村", 33.0)}
+
+
+@pytest.fixture(autouse=True)
+def fresh_catalogue():
+    """Each test starts without the process's copy of the categories: a rolled-back test's
+    categories must not linger in it (their ids are given again)."""
+    forget_catalogue()
 
 
 def square(west: float, south: float, size: float = 0.1) -> dict:

@@ -12,11 +12,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
+from cases.catalogue import catalogue
 from cases.errors import InputError
 from cases.models import Priority
 from territory.selectors import search_places
 
-from .selectors import OPEN311_CLOSED, public_services
+from .selectors import OPEN311_CLOSED, PUBLIC_KINDS
 
 DEFAULT_WINDOW = timedelta(days=90)  # the specification's default query period
 MAX_PAGE_SIZE = 1000  # and its default limit
@@ -73,8 +74,8 @@ class RequestForm:
         code = data.get("service_code", "").strip()
         if not code:
             raise RequestRefused([_("service_code was not provided.")])
-        category = public_services().filter(code=code).first()
-        if category is None:
+        category = catalogue().leaf(code)
+        if category is None or category.kind not in PUBLIC_KINDS:
             raise RequestRefused(
                 [_("No service with the code %(code)s.") % {"code": code[:20]}], status=404
             )
