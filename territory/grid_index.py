@@ -153,11 +153,31 @@ def get_grid_index() -> GridIndex:
     return _index.get()
 
 
+def build_grid_regions() -> dict[int, Region]:
+    """Every grid by id, its village and town attached (`grid.parent`, `grid.parent.parent`)."""
+    grids = (
+        Region.objects.grids()
+        .select_related("parent__parent")
+        .defer("boundary", "parent__boundary", "parent__parent__boundary")
+    )
+    return {grid.pk: grid for grid in grids}
+
+
+_grid_regions = RebuiltOnChange(build_grid_regions)
+
+
 def locate_grid(lon: float, lat: float) -> Region:
     """The grid Region holding a WGS-84 point; PointOutsideCounty if none, saying so with the
-    county's name (people pick places, not coordinates: those stay on the index's own error)."""
+    county's name (people pick places, not coordinates: those stay on the index's own error).
+
+    The region comes from the process's copy of the grids, with its village and town, so that a
+    report is placed without a query; treat it as read-only (it is shared by every request).
+    """
     try:
         hit = get_grid_index().locate(lon, lat)
     except PointOutsideCounty as error:
         raise PointOutsideCounty(outside_county_message()) from error
-    return Region.objects.select_related("parent").get(pk=hit.grid_id, level=Level.GRID)
+    grid = _grid_regions.get().get(hit.grid_id)
+    if grid is None:  # the index and the copy were built a moment apart, across a change
+        return Region.objects.select_related("parent__parent").get(pk=hit.grid_id, level=Level.GRID)
+    return grid
