@@ -11,6 +11,7 @@ from ninja import Body, Query, Schema, Status
 from ninja.errors import AuthenticationError, ValidationError
 
 from cases.attributes import choices_of, question
+from cases.catalogue import catalogue
 from cases.errors import CaseError, InputError
 from cases.forms import leaf_categories
 from cases.models import Case
@@ -153,7 +154,7 @@ def case_for_caller(request, code: str) -> Case:
     "same report answers 200 with the case already made, never a second one.",
 )
 def create_case(request, payload: CaseIn):
-    category = leaf_categories().filter(code=payload.category).first()
+    category = catalogue().leaf(payload.category)
     if category is None:
         raise InputError({"category": [_("No active leaf category with this code.")]})
     case, created = receive_report(
@@ -169,9 +170,9 @@ def create_case(request, payload: CaseIn):
         priority=payload.priority,
         attributes=payload.attributes,
     )
-    return Status(
-        201 if created else 200, case_out(case_for_caller(request, case.code), timezone.now())
-    )
+    if not created:  # a retry: the case as the caller may see it now
+        return Status(200, case_out(case_for_caller(request, case.code), timezone.now()))
+    return Status(201, case_out(case, timezone.now()))  # as just filed: its places at hand
 
 
 class CaseFilters(Schema):

@@ -1,10 +1,12 @@
 """Actions on cases. Each is one transaction and appends to the case's timeline."""
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.utils import timezone
@@ -19,6 +21,7 @@ from territory.models import Level, Region
 from wangge.csvtext import csv_reader
 
 from .attributes import clean_attributes
+from .catalogue import catalogue
 from .errors import CaseError, InputError
 from .kinds import get_kind, guard_refusal, registered_kinds
 from .models import (
@@ -35,6 +38,7 @@ from .models import (
     TimelineEntry,
 )
 from .photos import (
+    PhotoType,
     UnreadablePhoto,
     damaged_photo,
     not_a_photo,
@@ -47,7 +51,15 @@ from .selectors import Route, route_for
 from .workflow import Transition, can_take, find_transition
 from .worktime import LOCAL, deadline_after
 
-__all__ = ["CaseError", "InputError", "report_case", "take_action", "supervise_overdue"]
+__all__ = [
+    "CaseError",
+    "InputError",
+    "report_case",
+    "prepare_report",
+    "file_report",
+    "take_action",
+    "supervise_overdue",
+]
 
 REPORTING_ROLES = {Role.GRID_WORKER, Role.INFORMANT, Role.OPERATOR}
 
@@ -139,6 +151,7 @@ def build_case(*, category: Category, grid: Region, route: Route, **columns) -> 
     effects read them)."""
     case = Case(**case_row(category=category, grid=grid, route=route, **columns))
     case.category, case.grid, case.department = category, grid, route.department
+    case.village, case.town = grid.parent, grid.parent.parent
     return case
 
 
@@ -161,9 +174,36 @@ def _append(
     return entry
 
 
-@removed_on_rollback  # the photo files it wrote, if it fails
-@transaction.atomic
-def report_case(
+@dataclass(frozen=True)
+class CheckedPhoto:
+    upload: UploadedFile
+    kind: PhotoType
+    display: ContentFile
+    thumbnail: ContentFile
+
+
+@dataclass(frozen=True)
+class PreparedReport:
+    """A report checked, placed, routed and put together, not yet written (`prepare_report`)."""
+
+    case: Case
+    reporter: Any
+    detail_form: Any
+    photos: list[CheckedPhoto]
+    timeline_note: str
+
+
+def report_case(**report) -> Case:
+    """信息收集 → 案卷建立: place the report in its grid, route it, give it a number and a deadline.
+
+    Takes `prepare_report`'s arguments. `details` are the facts the category's kind of case asks
+    for (its detail form's fields); `attributes` the answers to the category's own questions
+    (cases.attributes).
+    """
+    return file_report(prepare_report(**report))
+
+
+def prepare_report(
     *,
     reporter,
     category: Category,
@@ -180,22 +220,22 @@ def report_case(
     attributes: Mapping[str, Any] | None = None,
     now: datetime | None = None,
     timeline_note: str = "",
-) -> Case:
-    """信息收集 → 案卷建立: place the report in its grid, route it, give it a number and a deadline.
-
-    `details` are the facts the category's kind of case asks for (its detail form's fields);
-    `attributes` the answers to the category's own questions (cases.attributes).
-    """
+) -> PreparedReport:
+    """Everything a report needs before it is written, done outside any transaction: the checks,
+    its grid (the in-memory index), its route (memo), its answers, deadline and photos decoded.
+    Under load that keeps the write lock for the inserts alone (`file_report`)."""
     if reporter is not None and reporter.role not in REPORTING_ROLES:
         raise CaseError(_("Your role cannot report cases."))
-    if category.children.exists():
+    known = catalogue()
+    if not known.is_leaf(category):
         raise CaseError(_("Choose a specific, active category."))
     try:
         grid = locate_grid(lon, lat)
     except PointOutsideCounty as error:
         raise CaseError(str(error)) from error
     detail_form = _detail_form(category, details)
-    answers = clean_attributes(category, attributes)
+    answers = clean_attributes(category, attributes, fields=known.questions_of(category))
+    checked_photos = _checked_photos(photos)
     now = now or timezone.now()
     case = build_case(
         code="",
@@ -214,14 +254,23 @@ def report_case(
         priority=priority,
         attributes=answers,
     )
-    case.code = next_case_code(now, case.county_code)
-    case.save()
-    if detail_form is not None:
-        detail = detail_form.save(commit=False)
+    return PreparedReport(case, reporter, detail_form, checked_photos, timeline_note)
+
+
+@removed_on_rollback  # the photo files it wrote, if it fails
+@transaction.atomic
+def file_report(report: PreparedReport) -> Case:
+    """Write a prepared report: its number, the case, its details and photos, its timeline row
+    (and with it the outbox's event), in one transaction."""
+    case = report.case
+    case.code = next_case_code(case.reported_at, case.county_code)
+    case.save(force_insert=True)
+    if report.detail_form is not None:
+        detail = report.detail_form.save(commit=False)
         detail.case = case
         detail.save()
-    _store_photos(case, photos, reporter, now)
-    _append(case, reporter, "report", "", note=timeline_note, at=now)
+    _write_photos(case, report.photos, report.reporter, case.reported_at)
+    _append(case, report.reporter, "report", "", note=report.timeline_note, at=case.reported_at)
     return case
 
 
@@ -237,10 +286,13 @@ def _detail_form(category: Category, details: Mapping[str, Any] | None):
 
 
 def _store_photos(case: Case, photos: Sequence[UploadedFile], user, now: datetime) -> None:
-    """Each photo under a generated name with the extension of its real type (cases.photos),
-    with its display size and thumbnail, at the stage the case has reached (上报, 处置反馈, 核查 …);
-    a file that is not a photo, or that cannot be decoded, is refused, whoever calls (the forms
-    check it too)."""
+    _write_photos(case, _checked_photos(photos), user, now)
+
+
+def _checked_photos(photos: Sequence[UploadedFile]) -> list[CheckedPhoto]:
+    """Each upload's real type (cases.photos) and its display size and thumbnail; a file that is
+    not a photo, or that cannot be decoded, is refused, whoever calls (the forms check it too)."""
+    checked = []
     for upload in photos or ():
         kind = photo_type(upload)
         if kind is None:
@@ -249,6 +301,14 @@ def _store_photos(case: Case, photos: Sequence[UploadedFile], user, now: datetim
             display, thumbnail = smaller_copies(upload)
         except UnreadablePhoto:
             raise InputError({"photos": [damaged_photo(upload.name)]}) from None
+        checked.append(CheckedPhoto(upload, kind, display, thumbnail))
+    return checked
+
+
+def _write_photos(case: Case, photos: Sequence[CheckedPhoto], user, now: datetime) -> None:
+    """Each photo under a generated name with the extension of its real type, with its display
+    size and thumbnail, at the stage the case has reached (上报, 处置反馈, 核查 …)."""
+    for checked in photos:
         photo = CasePhoto(
             county_code=case.county_code,
             case=case,
@@ -257,9 +317,9 @@ def _store_photos(case: Case, photos: Sequence[UploadedFile], user, now: datetim
             stage=case.status,
         )
         for field, content, extension in (
-            (photo.image, upload, kind.extension),
-            (photo.display, display, "jpg"),
-            (photo.thumbnail, thumbnail, "jpg"),
+            (photo.image, checked.upload, checked.kind.extension),
+            (photo.display, checked.display, "jpg"),
+            (photo.thumbnail, checked.thumbnail, "jpg"),
         ):
             field.save(f"photo.{extension}", content, save=False)
             note_written(field)  # deleted again if the service fails after this

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Source
-from cases.services import report_case
+from cases.services import file_report, prepare_report
 
 from .models import Credential, Intake
 
@@ -66,6 +66,7 @@ def replayed_case(credential: Credential, idempotency_key: str):
     earlier = (
         Intake.objects.select_related("case")
         .filter(credential=credential, idempotency_key=idempotency_key)
+        .exclude(idempotency_key="")  # so that the partial unique index on keys serves it
         .first()
     )
     return earlier.case if earlier is not None else None
@@ -85,17 +86,18 @@ def receive_report(
     if earlier is not None:
         return earlier, False
     reporter = credential.user
+    prepared = prepare_report(  # outside the transaction: checks, grid, route, photos decoded
+        reporter=reporter,
+        source=Source.GRID_WORKER if reporter and reporter.works_a_grid else Source.API,
+        timeline_note=""
+        if reporter
+        else _("Reported through %(system)s") % {"system": credential.name},
+        **report,
+    )
     try:
         with transaction.atomic():
-            case = report_case(
-                reporter=reporter,
-                source=Source.GRID_WORKER if reporter and reporter.works_a_grid else Source.API,
-                timeline_note=""
-                if reporter
-                else _("Reported through %(system)s") % {"system": credential.name},
-                **report,
-            )
-            Intake.objects.create(
+            case = file_report(prepared)
+            case.intake = Intake.objects.create(
                 county_code=case.county_code,
                 credential=credential,
                 case=case,
