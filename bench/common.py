@@ -1,5 +1,6 @@
 """What the benchmark sections share: timing, percentiles, the databases they run on."""
 
+import io
 import json
 import os
 import subprocess
@@ -52,8 +53,37 @@ def fresh_database(backend: str) -> str:
     return database_url(backend)
 
 
+def existing_database(backend: str) -> str:
+    """The run's database as a previous run left it (PostgreSQL's wangge_bench made if missing),
+    for sections run alone; they fill an empty one themselves (`ensure_demo_data`)."""
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    if backend == "postgresql":
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
+            found = connection.execute(
+                "SELECT 1 FROM pg_database WHERE datname = 'wangge_bench'"
+            ).fetchone()
+            if found is None:
+                connection.execute("CREATE DATABASE wangge_bench")
+    return database_url(backend)
+
+
+def ensure_demo_data() -> None:
+    """In a section's process: the schema up to date, and the demo (territory, staff, a few
+    cases) loaded when the database has none, so that a section can run on a fresh database."""
+    from django.core.management import call_command
+
+    from staff.models import User
+
+    call_command("migrate", verbosity=0)
+    if not User.objects.filter(username="grid_worker").exists():
+        call_command("load_demo", cases=scaled(5000, 500), stdout=io.StringIO())
+
+
 def run_section(module: str, backend: str, *args: str) -> dict:
-    """Run one section in its own process on the given database; it prints its result as JSON."""
+    """Run one section in its own process on the given database; it prints its result as JSON
+    on its last line of stdout (its stderr, progress and errors, goes to the terminal)."""
     env = {
         **os.environ,
         "DATABASE_URL": database_url(backend),
@@ -61,10 +91,16 @@ def run_section(module: str, backend: str, *args: str) -> dict:
     }
     started = time.monotonic()
     output = subprocess.run(
-        [PYTHON, "-m", module, *args], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        [PYTHON, "-m", module, *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
     ).stdout
     result = json.loads(output.strip().splitlines()[-1])
     result["section_seconds"] = time.monotonic() - started
+    result["scale"] = scale()
     return result
 
 
