@@ -41,7 +41,8 @@ def authenticate(text: str | None) -> Credential | None:
     if not text or not text.startswith("wg_") or text.count("_") < 2:
         return None
     prefix, secret = text[3:].split("_", 1)
-    credential = Credential.objects.select_related("user").filter(prefix=prefix).first()
+    found = Credential.objects.select_related("user").filter(prefix=prefix)[:1]  # unique: no order
+    credential = next(iter(found), None)
     if credential is None or not hmac.compare_digest(credential.secret_hash, _hash(secret)):
         return None
     if not credential.is_active:
@@ -63,13 +64,15 @@ def replayed_case(credential: Credential, idempotency_key: str):
     """The case an earlier request of this credential with this key made, or None."""
     if not idempotency_key:
         return None
+    # Asked on every report and almost always answered "none": the plainest query, on the
+    # partial unique index of keys (hence the redundant exclude), the case fetched only if found.
     earlier = (
-        Intake.objects.select_related("case")
-        .filter(credential=credential, idempotency_key=idempotency_key)
-        .exclude(idempotency_key="")  # so that the partial unique index on keys serves it
-        .first()
+        Intake.objects.filter(credential=credential, idempotency_key=idempotency_key)
+        .exclude(idempotency_key="")
+        .values_list("case_id", flat=True)[:1]
     )
-    return earlier.case if earlier is not None else None
+    case_id = next(iter(earlier), None)
+    return Case.objects.get(pk=case_id) if case_id is not None else None
 
 
 def receive_report(
