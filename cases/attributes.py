@@ -58,10 +58,15 @@ def fields_of(category: Category) -> list[CategoryField]:
 
 
 def clean_attributes(
-    category: Category, answers: Mapping[str, Any] | None, *, fields=None
+    category: Category,
+    answers: Mapping[str, Any] | None,
+    *,
+    fields=None,
+    require_answers: bool = True,
 ) -> dict[str, Any]:
     """The answers, checked against the category's fields: InputError, keyed
-    `attributes.<code>`, names every missing, unknown or malformed one."""
+    `attributes.<code>`, names every missing, unknown or malformed one. Without
+    `require_answers`, a required question may go unanswered (what is given is still checked)."""
     fields = fields_of(category) if fields is None else fields
     answers = dict(answers or {})
     cleaned: dict[str, Any] = {}
@@ -74,7 +79,7 @@ def clean_attributes(
             errors[f"attributes.{field.code}"] = [str(error)]
             continue
         if value is None:
-            if field.required:
+            if field.required and require_answers:
                 errors[f"attributes.{field.code}"] = [
                     _("Answer “%(question)s”.") % {"question": question(field)}
                 ]

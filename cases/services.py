@@ -220,6 +220,7 @@ def prepare_report(
     attributes: Mapping[str, Any] | None = None,
     now: datetime | None = None,
     timeline_note: str = "",
+    questions_required: bool = True,
 ) -> PreparedReport:
     """Everything a report needs before it is written, done outside any transaction: the checks,
     its grid (the in-memory index), its route (memo), its answers, deadline and photos decoded.
@@ -234,7 +235,12 @@ def prepare_report(
     except PointOutsideCounty as error:
         raise CaseError(str(error)) from error
     detail_form = _detail_form(category, details)
-    answers = clean_attributes(category, attributes, fields=known.questions_of(category))
+    answers = clean_attributes(
+        category,
+        attributes,
+        fields=known.questions_of(category),
+        require_answers=questions_required,
+    )
     checked_photos = _checked_photos(photos)
     now = now or timezone.now()
     case = build_case(

@@ -305,6 +305,9 @@ def import_order(order: WorkOrder, *, batch: ImportBatch, reporter) -> Case | No
                 reporter_phone=order.caller_phone,
                 priority=order.priority,
                 timeline_note=_("12345 work order %(number)s") % {"number": order.order_number},
+                # The order holds what the caller told the hotline, not answers to our
+                # category's questions: refusing it for them would lose the order.
+                questions_required=False,
             )
             HotlineOrder.objects.create(
                 county_code=case.county_code,

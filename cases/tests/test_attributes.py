@@ -65,6 +65,15 @@ def test_each_bad_answer_is_named(rubbish_questions, answers, key):
     assert key in errors_of(rubbish_questions, answers)
 
 
+def test_answers_may_be_left_out_where_they_are_not_required_but_are_still_checked(
+    rubbish_questions,
+):
+    assert clean_attributes(rubbish_questions, {}, require_answers=False) == {}
+    with pytest.raises(InputError) as refused:
+        clean_attributes(rubbish_questions, {"volume": "a lot"}, require_answers=False)
+    assert "attributes.volume" in refused.value.errors
+
+
 def test_a_category_without_questions_takes_no_answers(categories):
     assert clean_attributes(categories["neighbours"], {}) == {}
     assert "attributes.volume" in errors_of(categories["neighbours"], {"volume": 1})

@@ -50,6 +50,16 @@ def test_orders_become_hotline_cases_with_the_callers_data_and_the_order_number(
     assert "GD2025030100017" in case.timeline.get().note
 
 
+def test_an_order_goes_in_without_answers_to_the_categorys_required_questions(
+    tmp_path, people, rubbish_questions
+):
+    # The hotline asked the caller its own questions, not ours: the order is kept unanswered.
+    batch = run(tmp_path, [order("GD1")], user=people["county_operator"])
+
+    assert (batch.created, batch.failed) == (1, 0)
+    assert Case.objects.get().attributes == {}
+
+
 def test_an_address_alone_is_placed_by_the_gazetteer(tmp_path, people, gazetteer):
     batch = run(tmp_path, [order("G1", 经度=None, 纬度=None, 事发地址="城固县东关小学北侧路口")])
 
