@@ -139,6 +139,8 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work beside the writer; IMMEDIATE takes the write lock when a transaction
     # begins, so two writers queue on busy_timeout instead of failing with "database is locked".
+    # Django's backend, with writers that queue for their turn instead of sleeping (wangge/sqlite).
+    DATABASES["default"]["ENGINE"] = "wangge.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
