@@ -87,6 +87,27 @@ def next_case_code(now: datetime, county_code: str) -> str:
     return case_code(day, serial)
 
 
+def case_code_taken_apart(now: datetime, county_code: str) -> str:
+    """On PostgreSQL and outside any transaction, the case's number taken in a transaction of its
+    own; otherwise "" (`file_report` takes it then, inside its transaction).
+
+    Concurrent reports all update the day's one counter row, and a row lock is held to the end of
+    its transaction: taken inside the report's transaction, the number made every report wait for
+    the one before it to write its rows and commit (8 clients: 124–140 reports/s, p95 134–150 ms;
+    without the counter 153–174/s, p95 71–83 ms). Apart, the row is held for one statement.
+    That commit does not wait for the disk (synchronous_commit off): the report's own commit comes
+    later in the same log and flushes it, so a number given to a stored case is never given
+    again; a crash can only forget a number no case kept. A report that fails after this leaves a
+    gap in the day's numbers. On SQLite a second transaction would take the write lock twice.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return ""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        return next_case_code(now, county_code)
+
+
 def case_row(
     *,
     code: str,
@@ -260,6 +281,7 @@ def prepare_report(
         priority=priority,
         attributes=answers,
     )
+    case.code = case_code_taken_apart(now, case.county_code)  # last: refused reports take none
     return PreparedReport(case, reporter, detail_form, checked_photos, timeline_note)
 
 
@@ -269,7 +291,7 @@ def file_report(report: PreparedReport) -> Case:
     """Write a prepared report: its number, the case, its details and photos, its timeline row
     (and with it the outbox's event), in one transaction."""
     case = report.case
-    case.code = next_case_code(case.reported_at, case.county_code)
+    case.code = case.code or next_case_code(case.reported_at, case.county_code)
     case.save(force_insert=True)
     if report.detail_form is not None:
         detail = report.detail_form.save(commit=False)

@@ -1,10 +1,19 @@
+import threading
 from datetime import datetime
 
 import pytest
+from django.db import connection, transaction
 from django.utils import translation
 
-from cases.models import Status, TimelineEntry
-from cases.services import CaseError, report_case, supervise_overdue, take_action
+from cases.models import CaseCodeCounter, Status, TimelineEntry
+from cases.services import (
+    CaseError,
+    file_report,
+    prepare_report,
+    report_case,
+    supervise_overdue,
+    take_action,
+)
 from cases.worktime import LOCAL
 from conftest import IN_FIRST_GRID
 
@@ -40,6 +49,48 @@ def test_case_numbers_count_up_within_a_day(people, categories):
     first = report_rubbish(people, categories, now=MONDAY_9AM)
     second = report_rubbish(people, categories, now=MONDAY_9AM)
     assert (first.code, second.code) == ("2611230001", "2611230002")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="numbers apart on PostgreSQL only")
+def test_on_postgresql_a_report_holds_the_days_counter_for_one_statement_not_its_transaction(
+    transactional_db, people, categories
+):
+    lon, lat = IN_FIRST_GRID
+    report = {
+        "reporter": people["grid_worker"],
+        "category": categories["rubbish"],
+        "description": "路边垃圾堆积",
+        "lon": lon,
+        "lat": lat,
+        "now": MONDAY_9AM,
+    }
+    first = prepare_report(**report)
+    assert first.case.code == "2611230001"  # taken and committed before the report's transaction
+    assert CaseCodeCounter.objects.get().last == 1
+    other_report: dict = {}
+
+    def report_meanwhile() -> None:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = '3s'")
+            other_report["code"] = report_case(**report).code
+        except Exception as error:  # asserted below
+            other_report["error"] = error
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        case = file_report(first)
+        meanwhile = threading.Thread(target=report_meanwhile)
+        meanwhile.start()
+        meanwhile.join()  # while the first report's transaction is still open
+        assert other_report == {"code": "2611230002"}
+    assert case.code == "2611230001"
+
+    with transaction.atomic():  # inside a caller's transaction, the number goes with the case
+        inner = prepare_report(**report)
+        assert inner.case.code == ""
+        assert file_report(inner).code == "2611230003"
 
 
 def test_a_point_outside_the_county_is_refused_with_a_clear_error(people, categories):
