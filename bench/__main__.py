@@ -111,6 +111,14 @@ def intake_verdict(backend: str, level: dict, raw: dict) -> str:
     )
 
 
+def busy(level: dict) -> str:
+    return f"{level['machine_busy']:.0%}" if "machine_busy" in level else "–"
+
+
+def cores(level: dict) -> str:
+    return f"{level['client_cores']:.2f} cores" if "client_cores" in level else "–"
+
+
 def intake_report(backend: str, intake: dict | None, durability: dict | None) -> list[str]:
     lines: list[str] = []
     if intake is not None:
@@ -125,13 +133,14 @@ def intake_report(backend: str, intake: dict | None, durability: dict | None) ->
             lines += [
                 f"{PATH_TITLES.get(name, name)}:",
                 "",
-                "| clients | requests | failed | reports/s | p50 ms | p95 ms | p99 ms | target |",
-                "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+                "| clients | requests | failed | reports/s | p50 ms | p95 ms | p99 ms | machine busy | the clients' own CPU | target |",
+                "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
             ]
             for level in levels:
                 lines.append(
                     f"| {level['clients']} | {level['requests']:,} | {level['failed']} | {level['per_s']:,.0f} | "
-                    f"{level['p50']:.1f} | {level['p95']:.1f} | {level['p99']:.1f} | {intake_verdict(backend, level, raw)} |"
+                    f"{level['p50']:.1f} | {level['p95']:.1f} | {level['p99']:.1f} | {busy(level)} | "
+                    f"{cores(level)} | {intake_verdict(backend, level, raw)} |"
                 )
             lines.append("")
         back = intake["read_back"]

@@ -27,6 +27,7 @@ import urllib.parse
 import uuid
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import shapely
@@ -274,6 +275,13 @@ class Reports:
         )
 
 
+def machine_cpu() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine since boot, from /proc/stat."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle and iowait
+    return sum(fields) - idle, sum(fields)
+
+
 def run_level(
     path, credential: str, clients: int, per_client: int, reports: Reports
 ) -> tuple[dict, dict[str, Sent]]:
@@ -313,12 +321,15 @@ def run_level(
             reconnects[0] += again
 
     threads = [threading.Thread(target=work, args=(batch,)) for batch in batches]
+    busy_before, total_before = machine_cpu()
+    client_cpu_before = time.process_time()
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
+    busy_after, total_after = machine_cpu()
     level = {
         "clients": clients,
         "requests": len(latencies),
@@ -326,6 +337,9 @@ def run_level(
         "per_s": len(acknowledged) / elapsed,
         **percentiles(latencies),
         "resent": reconnects[0],
+        # how busy the two sides kept the machine: all of it, and the clients' own share
+        "machine_busy": (busy_after - busy_before) / max(1, total_after - total_before),
+        "client_cores": (time.process_time() - client_cpu_before) / elapsed,
         "errors": {str(status): count for status, count in errors.items()},
     }
     return level, acknowledged
