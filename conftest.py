@@ -16,6 +16,7 @@ from django.contrib.auth.hashers import make_password
 
 from cases.catalogue import forget_catalogue
 from cases.models import Category, CategoryField, FieldType, Kind, RoutingRule
+from cases.selectors import forget_routes
 from staff.models import Department, Role, User
 from territory.models import Region
 from territory.services import import_divisions, import_grids, set_boundary
@@ -26,9 +27,10 @@ VILLAGES = {"001": ("北村", 33.1), "101": ("南村", 33.0)}
 
 @pytest.fixture(autouse=True)
 def fresh_catalogue():
-    """Each test starts without the process's copy of the categories: a rolled-back test's
-    categories must not linger in it (their ids are given again)."""
+    """Each test starts without the process's copy of the categories and routing rules: a
+    rolled-back test's must not linger in them (their ids are given again)."""
     forget_catalogue()
+    forget_routes()
 
 
 def square(west: float, south: float, size: float = 0.1) -> dict:
