@@ -5,8 +5,12 @@ import hashlib
 import hmac
 import secrets
 from datetime import timedelta
+from time import monotonic
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +24,13 @@ SECRET_BYTES = 24  # 32 url-safe characters
 # last_used_at is written at most this often per credential: a busy system must not write a row
 # on every request.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+# A credential found is kept this long per process, so that a system posting many reports a
+# second does not read its row and its user on every request. Revoking it or changing its user
+# counts at once in the process that does it, and within CHECKED_SECONDS in the others.
+CHECKED_SECONDS = 10.0
+_checked: dict[str, tuple[float, Credential]] = {}  # by the SHA-256 of the whole text
 
 
 def _hash(secret: str) -> str:
@@ -40,11 +51,15 @@ def authenticate(text: str | None) -> Credential | None:
     """The active credential this text is, or None (unknown, malformed, revoked, user disabled)."""
     if not text or not text.startswith("wg_") or text.count("_") < 2:
         return None
-    prefix, secret = text[3:].split("_", 1)
-    found = Credential.objects.select_related("user").filter(prefix=prefix)[:1]  # unique: no order
-    credential = next(iter(found), None)
-    if credential is None or not hmac.compare_digest(credential.secret_hash, _hash(secret)):
-        return None
+    checked_key = _hash(text)
+    kept = _checked.get(checked_key)
+    if kept is not None and monotonic() - kept[0] < CHECKED_SECONDS:
+        credential = kept[1]
+    else:
+        credential = _look_up(text)
+        if credential is None:
+            return None
+        _checked[checked_key] = (monotonic(), credential)
     if not credential.is_active:
         return None
     now = timezone.now()
@@ -52,6 +67,22 @@ def authenticate(text: str | None) -> Credential | None:
         Credential.objects.filter(pk=credential.pk).update(last_used_at=now)
         credential.last_used_at = now
     return credential
+
+
+def _look_up(text: str) -> Credential | None:
+    prefix, secret = text[3:].split("_", 1)
+    found = Credential.objects.select_related("user").filter(prefix=prefix)[:1]  # unique: no order
+    credential = next(iter(found), None)
+    if credential is None or not hmac.compare_digest(credential.secret_hash, _hash(secret)):
+        return None
+    return credential
+
+
+@receiver([post_save, post_delete], sender=Credential)
+@receiver([post_save, post_delete], sender=settings.AUTH_USER_MODEL)
+def forget_checked_credentials(**kwargs) -> None:
+    """A credential revoked or a user changed in this process counts at once here."""
+    _checked.clear()
 
 
 def revoke(credential: Credential) -> None:

@@ -4,7 +4,9 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from integrations import services
 from integrations.models import Credential
 from integrations.services import authenticate, issue_credential, revoke
 
@@ -32,6 +34,7 @@ def test_a_wrong_secret_with_a_right_prefix_is_refused(db):
 
 def test_a_revoked_key_or_a_disabled_users_token_no_longer_works(db, people):
     credential, key = issue_credential("系统")
+    assert authenticate(key) == credential
     revoke(credential)
     assert authenticate(key) is None
     token_credential, token = issue_credential("手机", user=people["grid_worker"])
@@ -50,3 +53,13 @@ def test_the_commands_print_the_secret_once(db, people):
     assert authenticate(out.getvalue().strip()).user.username == "grid_worker"
     with pytest.raises(CommandError):
         call_command("create_api_token", "nobody", stdout=io.StringIO())
+
+
+def test_a_key_revoked_by_another_process_stops_working_within_the_checked_time(db, monkeypatch):
+    credential, key = issue_credential("系统")
+    assert authenticate(key) == credential
+    clock = services.monotonic() + services.CHECKED_SECONDS
+    Credential.objects.filter(pk=credential.pk).update(revoked_at=timezone.now())  # no signal here
+    assert authenticate(key) == credential  # this process's copy, for a few seconds more
+    monkeypatch.setattr(services, "monotonic", lambda: clock)
+    assert authenticate(key) is None
