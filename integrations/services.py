@@ -8,7 +8,7 @@ from datetime import timedelta
 from time import monotonic
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
@@ -95,15 +95,17 @@ def replayed_case(credential: Credential, idempotency_key: str):
     """The case an earlier request of this credential with this key made, or None."""
     if not idempotency_key:
         return None
-    # Asked on every report and almost always answered "none": the plainest query, on the
-    # partial unique index of keys (hence the redundant exclude), the case fetched only if found.
-    earlier = (
-        Intake.objects.filter(credential=credential, idempotency_key=idempotency_key)
-        .exclude(idempotency_key="")
-        .values_list("case_id", flat=True)[:1]
-    )
-    case_id = next(iter(earlier), None)
-    return Case.objects.get(pk=case_id) if case_id is not None else None
+    # Asked on every report and almost always answered "none": one plain statement (the ORM
+    # took longer to build it than the database to answer), on the partial unique index of keys,
+    # whose condition it repeats so that the planner may use it; the case fetched only if found.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT case_id FROM {Intake._meta.db_table} WHERE credential_id = %s"
+            " AND idempotency_key = %s AND NOT (idempotency_key = '') LIMIT 1",
+            [credential.pk, idempotency_key],
+        )
+        found = cursor.fetchone()
+    return Case.objects.get(pk=found[0]) if found is not None else None
 
 
 def receive_report(
