@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "api",
     "open311",
     "hotline",
+    "portal",
     "ninja",  # its Swagger UI from this site's static files, not a CDN
     "wangge",  # the shell: navigation, stylesheet, the demo loader
 ]

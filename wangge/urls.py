@@ -24,5 +24,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("open311/v2/", include("open311.urls")),
     path("hotline/", include("hotline.urls")),
+    path("track/", include("portal.urls")),
     path("admin/", admin.site.urls),
 ]
