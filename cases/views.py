@@ -21,6 +21,7 @@ from staff.models import Role
 from territory.models import Level
 
 from .attributes import answers_shown
+from .duplicates import likely_duplicates
 from .errors import CaseError, InputError
 from .forms import (
     ActionForm,
@@ -244,6 +245,7 @@ def _render_case(request, case, *, failed: ActionForm | None = None, status: int
         # The handler's result, beside the buttons that judge it (核查, 返工).
         "result": latest_result(case) if case.status == Status.FED_BACK else None,
         "action_forms": action_forms,
+        "duplicates": likely_duplicates(case, cases_visible_to(request.user)),
         "now": timezone.now(),
     }
     return render(request, "cases/case_detail.html", context, status=status)
