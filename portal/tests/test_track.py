@@ -82,3 +82,9 @@ def test_a_number_typed_in_leads_to_its_page_and_a_malformed_one_is_explained(cl
     assert answer.status_code == 200
     assert "案件编号为 6 至 20 位数字" in answer.content.decode()
     assert client.get(reverse("portal:find")).status_code == 200
+
+
+def test_the_login_page_leads_a_resident_to_follow_their_case(client):
+    page = client.get(reverse("login")).content.decode()
+    assert f'href="{reverse("portal:find")}"' in page
+    assert "按编号查询案件进度" in page
