@@ -7,12 +7,12 @@ this process (admin, `install_categories`) forgets it at once, other processes s
 time, as they do routing rules (selectors.route_for).
 """
 
-import threading
-import time
 from dataclasses import dataclass
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+
+from wangge.kept import KeptFor
 
 from .models import Category, CategoryField
 
@@ -43,22 +43,15 @@ def build_catalogue() -> Catalogue:
     return Catalogue(leaves={category.code: category for category in leaves}, questions=questions)
 
 
-_lock = threading.Lock()
-_kept: tuple[float, Catalogue] | None = None
+_catalogue = KeptFor(CATALOGUE_SECONDS, build_catalogue)
 
 
 def catalogue() -> Catalogue:
     """This process's copy, built afresh when older than CATALOGUE_SECONDS."""
-    global _kept
-    with _lock:
-        if _kept is None or time.monotonic() - _kept[0] >= CATALOGUE_SECONDS:
-            _kept = (time.monotonic(), build_catalogue())
-        return _kept[1]
+    return _catalogue.get()
 
 
 @receiver([post_save, post_delete], sender=Category)
 @receiver([post_save, post_delete], sender=CategoryField)
 def forget_catalogue(**kwargs) -> None:
-    global _kept
-    with _lock:
-        _kept = None
+    _catalogue.forget()

@@ -1,7 +1,5 @@
 """Reads: routing, what a user may see, what waits for them, one case fetched with access checked."""
 
-import threading
-import time
 from dataclasses import dataclass, replace
 
 from django.db.models import Case as DbCase
@@ -12,6 +10,7 @@ from django.http import Http404
 
 from staff.models import Department
 from territory.models import Level, Region, level_below
+from wangge.kept import KeptFor
 
 from .models import (
     HANDLE_DEADLINE_STATUSES,
@@ -35,8 +34,6 @@ class Route:
 
 
 ROUTE_SECONDS = 30.0
-_route_table: tuple[float, "RouteTable"] | None = None
-_route_table_lock = threading.Lock()
 
 
 @receiver([post_save, post_delete], sender=RoutingRule)
@@ -44,9 +41,7 @@ _route_table_lock = threading.Lock()
 @receiver([post_save, post_delete], sender=Department)
 def forget_routes(**kwargs) -> None:
     """Routing changed in this process: decide afresh (other processes within ROUTE_SECONDS)."""
-    global _route_table
-    with _route_table_lock:
-        _route_table = None
+    _route_table.forget()
 
 
 def route_for(category: Category, grid: Region) -> Route:
@@ -57,12 +52,7 @@ def route_for(category: Category, grid: Region) -> Route:
     seldom, reports come often, and from any of 1,624 grids (a memo per category and grid alone
     missed most reports and asked the database each time).
     """
-    global _route_table
-    with _route_table_lock:
-        if _route_table is None or time.monotonic() - _route_table[0] >= ROUTE_SECONDS:
-            _route_table = (time.monotonic(), RouteTable())
-        table = _route_table[1]
-    return table.route(category, grid)
+    return _route_table.get().route(category, grid)
 
 
 def _best_route(rules, category: Category, grid: Region) -> Route:
@@ -104,6 +94,9 @@ class RouteTable:
             ]
             self.decided[key] = _best_route(rules, category, grid)
         return self.decided[key]
+
+
+_route_table = KeptFor(ROUTE_SECONDS, RouteTable)
 
 
 def cases_visible_to(user) -> QuerySet[Case]:
