@@ -34,6 +34,15 @@ def begin(db) -> None:
     db.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
 
 
+def end(db, *, commit: bool) -> None:
+    """As `transaction.atomic` ends: commit or roll back, then back to autocommit."""
+    if commit:
+        db.commit()
+    else:
+        db.rollback()
+    db.set_autocommit(True)
+
+
 def write(db, text: str) -> None:
     with db.cursor() as cursor:
         cursor.execute("INSERT INTO report (text) VALUES (%s)", [text])
@@ -57,15 +66,13 @@ def test_a_transaction_holds_the_turn_until_it_commits_or_rolls_back(database):
     begin(db)
     write(db, "one")
     assert not turn_is_free(database)
-    db.commit()
-    db.set_autocommit(True)
+    end(db, commit=True)
     assert turn_is_free(database)
 
     begin(db)
     write(db, "two")
     assert not turn_is_free(database)
-    db.rollback()
-    db.set_autocommit(True)
+    end(db, commit=False)
     assert turn_is_free(database)
     with db.cursor() as cursor:
         cursor.execute("SELECT text FROM report")
@@ -86,8 +93,7 @@ def test_a_writer_kept_waiting_past_its_timeout_fails_as_sqlite_would_and_can_tr
 
     begin(db)  # its own place in the queue was given back when it failed
     write(db, "after")
-    db.commit()
-    db.set_autocommit(True)
+    end(db, commit=True)
     db.close()
 
 
@@ -101,8 +107,7 @@ def test_many_writers_at_once_each_write_everything_they_commit(database):
                 begin(db)
                 write(db, f"{number}-{step}")
                 write(db, f"{number}-{step}-timeline")
-                db.commit()
-                db.set_autocommit(True)
+                end(db, commit=True)
         except Exception as error:  # the test reports it below
             failures.append(error)
         finally:
