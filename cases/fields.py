@@ -19,17 +19,18 @@ class MultipleImageField(forms.ImageField):
     """Several images; each is checked by Pillow (ImageField), must be of a type a browser shows
     (cases.photos.PHOTO_TYPES) and no larger than MAX_PHOTO_BYTES."""
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, max_count: int = MAX_PHOTOS, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*"}))
         super().__init__(*args, **kwargs)
+        self.max_count = max_count
 
     def clean(self, data, initial=None):
         files = [item for item in (data if isinstance(data, list | tuple) else [data]) if item]
         if not files and self.required:
             raise forms.ValidationError(self.error_messages["required"], code="required")
-        if len(files) > MAX_PHOTOS:
+        if len(files) > self.max_count:
             raise forms.ValidationError(
-                _("Attach at most %(count)s photos.") % {"count": MAX_PHOTOS}, code="too_many"
+                _("Attach at most %(count)s photos.") % {"count": self.max_count}, code="too_many"
             )
         single_clean = super().clean
         return [single_clean(item, initial) for item in files]

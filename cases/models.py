@@ -193,6 +193,9 @@ class Status(models.TextChoices):
     VERIFIED = "verified", _("Awaiting closure")
     CLOSED = "closed", _("Closed")
     EVALUATED = "evaluated", _("Evaluated")
+    # The same problem as another case: closed into it (cases.services.merge_cases), its
+    # reporters following the surviving case; counted once, as that case.
+    MERGED = "merged", _("Merged into another case")
 
 
 # The statuses in which the case's handling deadline runs (and so it can be overdue).
@@ -237,6 +240,10 @@ def overdue_condition(now) -> Q:
 class CaseQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=OPEN_STATUSES)
+
+    def counted(self):
+        """The cases a figure counts: a merged duplicate is counted once, as the case it joined."""
+        return self.exclude(status=Status.MERGED)
 
     def overdue(self, now=None):
         """Open cases past the deadline that applies to their current step."""
@@ -317,6 +324,14 @@ class Case(models.Model):
         _("extension requested (working hours)"), null=True, blank=True
     )
     rework_count = models.PositiveSmallIntegerField(_("rework count"), default=0)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_cases",
+    )
     rating = models.PositiveSmallIntegerField(_("evaluation"), null=True, blank=True)
     # Its personal fields blanked (retention or the person's request); the case and figures stay.
     anonymised_at = models.DateTimeField(_("personal data removed at"), null=True, blank=True)

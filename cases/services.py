@@ -47,7 +47,8 @@ from .photos import (
     removed_on_rollback,
     smaller_copies,
 )
-from .selectors import Route, route_for
+from .selectors import Route, may_see, route_for
+from .signals import case_merged
 from .workflow import Transition, can_take, find_transition
 from .worktime import LOCAL, deadline_after
 
@@ -393,6 +394,71 @@ def take_action(
     case.save()
     _store_photos(case, cleaned.get("photos"), user, now)
     _append(case, user, action, from_status, note=cleaned["note"], at=now)
+    after = AFTER_STEP.get(action)
+    if after is not None:
+        after(case, user, now)
+    return case
+
+
+def _after_merge(duplicate: Case, user, now: datetime) -> None:
+    """合并: the surviving case says so on its own timeline (and so its followers hear of it),
+    and the apps built on the core move what followed the duplicate (cases.signals)."""
+    survivor = Case.objects.select_for_update().get(pk=duplicate.merged_into_id)
+    if not may_see(user, survivor):
+        raise CaseError(_("You cannot open the case you are merging into."))
+    _append(survivor, user, "merge_in", survivor.status, note=duplicate.code, at=now)
+    case_merged.send(sender=Case, duplicate=duplicate, survivor=survivor)
+
+
+# What a step does to other rows once its case is saved, in the same transaction.
+AFTER_STEP = {"merge": _after_merge}
+
+
+# --- the reporter's own say, after closure ------------------------------------------------------
+
+
+def _closed_for_update(case: Case) -> Case:
+    case = Case.objects.select_for_update().select_related("category").get(pk=case.pk)
+    if case.status != Status.CLOSED:
+        raise CaseError(_("Only a closed case that is not yet evaluated can be rated."))
+    return case
+
+
+@transaction.atomic
+def evaluate_by_reporter(case: Case, rating: int, note: str, now: datetime | None = None) -> Case:
+    """评价 by the reporter: the case is evaluated with their rating (1–5) and comment."""
+    case = _closed_for_update(case)
+    case.rating = rating
+    case.status = Status.EVALUATED
+    case.save()
+    _append(case, None, "resident_rating", Status.CLOSED, note=note, at=now)
+    return case
+
+
+@transaction.atomic
+def reopen_for_reporter(
+    case: Case, note: str, *, to_centre: bool, now: datetime | None = None
+) -> Case:
+    """The reporter says it is not fixed. The first time the case goes back to its department for
+    rework (返工) with a new deadline; after that it goes to the county centre, under
+    supervision (督办), to dispatch again."""
+    now = now or timezone.now()
+    case = _closed_for_update(case)
+    case.rework_count += 1
+    case.closed_at = case.fed_back_at = None
+    if to_centre:
+        action = "resident_supervise"
+        case.status, case.level = Status.ACCEPTED, Level.COUNTY
+        case.dispatched_at = case.handle_deadline = None
+        case.supervised_at = now
+    else:
+        action = "resident_rework"
+        case.status = Status.HANDLING
+        case.handle_deadline = deadline_after(
+            now, case.category.handle_limit, case.category.handle_unit
+        )
+    case.save()
+    _append(case, None, action, Status.CLOSED, note=note, at=now)
     return case
 
 

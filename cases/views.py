@@ -246,6 +246,7 @@ def _render_case(request, case, *, failed: ActionForm | None = None, status: int
         "result": latest_result(case) if case.status == Status.FED_BACK else None,
         "action_forms": action_forms,
         "duplicates": likely_duplicates(case, cases_visible_to(request.user)),
+        "may_merge": any(form.transition.action == "merge" for form in action_forms),
         "now": timezone.now(),
     }
     return render(request, "cases/case_detail.html", context, status=status)

@@ -24,7 +24,7 @@ from territory.models import Level
 
 from .errors import CaseError, InputError
 from .fields import MultipleImageField
-from .models import Status
+from .models import OPEN_STATUSES, Case, Status
 from .scopes import Reach, Scope, approving_level, standing_reach, where
 from .worktime import add_working_hours, deadline_after
 
@@ -183,6 +183,28 @@ RATING = Input(
 )
 
 
+def _merge_into_field(case) -> forms.Field:
+    message = gettext("No open case of this county has that number.")
+    return forms.ModelChoiceField(
+        label=_("Number of the case it duplicates"),
+        queryset=Case.objects.filter(county_code=case.county_code, status__in=OPEN_STATUSES)
+        .exclude(pk=case.pk)
+        .select_related("category"),
+        to_field_name="code",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        error_messages={"required": message, "invalid_choice": message},
+    )
+
+
+MERGE_INTO = Input(
+    "into",
+    _merge_into_field,
+    example=lambda case, rng: (
+        _merge_into_field(case).queryset.values_list("code", flat=True).first()
+    ),
+)
+
+
 def _photos(label: Promise) -> Input:
     """Photos, optional. `take_action` stores them for any step that declares this input, at the
     stage the step moves the case to: the case page shows them as 处置后照片, 核查照片 …"""
@@ -259,6 +281,10 @@ def _rework(case, user, now, inputs):
     case.fed_back_at = None
 
 
+def _merge(case, user, now, inputs):
+    case.merged_into = inputs["into"]
+
+
 def _close(case, user, now, inputs):
     case.closed_at = now
 
@@ -288,6 +314,10 @@ TRANSITIONS: tuple[Transition, ...] = (
         AT, _escalate, note_required=True, example_note="超出本级处置权限",
         case_levels=(Level.VILLAGE, Level.TOWN), side_branch=True,
         note_label=_("Why it goes up"),
+    ),
+    Transition(
+        "merge", _("Merge into the case it duplicates (合并)"), (S.REPORTED, S.ACCEPTED),
+        S.MERGED, OP, AT, _merge, inputs=(MERGE_INTO,), side_branch=True,
     ),
     Transition(
         "dispatch", _("Dispatch (派遣)"), (S.ACCEPTED,), S.DISPATCHED, OP, AT, _dispatch,
@@ -374,6 +404,12 @@ SYSTEM_ACTIONS = {
     "report": _("Reported"),
     "supervise": _("Overdue: under supervision (督办)"),
     "import": _("Imported from an earlier system"),
+    "merge_in": _("A duplicate report was merged into this case"),
+    "resident_rating": _("Rated by the reporter"),
+    "resident_rework": _("Sent back for rework: the reporter says it is not fixed (返工)"),
+    "resident_supervise": _(
+        "Back to the centre under supervision: the reporter is dissatisfied again (督办)"
+    ),
 }
 
 

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from cases.models import CLOSED_STATUSES, OPEN_STATUSES, overdue_condition
+from cases.models import CLOSED_STATUSES, OPEN_STATUSES, Status, overdue_condition
 from staff.models import Role
 from territory.models import Level
 
@@ -72,11 +72,16 @@ def counts_by_county_and_town(now: datetime | None = None) -> list[CountyCounts]
             towns[county_code, region_id] = Counts(code=code, name=name)
     for (county_code, _id), town in towns.items():
         counties[county_code].towns.append(town)
-    rows = Case.objects.values("county_code", "town_id").annotate(
-        reported=Count("id"),
-        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        overdue=Count("id", filter=overdue_condition(now)),
-        closed=Count("id", filter=Q(status__in=CLOSED_STATUSES)),
+    # A merged duplicate is counted once, as the case it joined.
+    rows = (
+        Case.objects.exclude(status=Status.MERGED)
+        .values("county_code", "town_id")
+        .annotate(
+            reported=Count("id"),
+            open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+            overdue=Count("id", filter=overdue_condition(now)),
+            closed=Count("id", filter=Q(status__in=CLOSED_STATUSES)),
+        )
     )
     for row in rows.order_by():
         town = towns.get((row["county_code"], row["town_id"]))

@@ -119,11 +119,11 @@ def test_one_case_from_report_to_evaluation_through_the_pages(
 
     log_in(client, people["town_operator"])
     assert inbox_codes(client) == [case.code]
-    assert offered_actions(client, case) == ["accept", "reject", "escalate"]
-    assert action_buttons(client, case) == ["立案", "不予立案", "上报上级"]
+    assert offered_actions(client, case) == ["accept", "reject", "escalate", "merge"]
+    assert action_buttons(client, case) == ["立案", "不予立案", "上报上级", "合并到重复的案件"]
     assert act(client, case, "accept").status_code == 302
-    assert offered_actions(client, case) == ["dispatch", "escalate"]
-    assert action_buttons(client, case) == ["派遣", "上报上级"]
+    assert offered_actions(client, case) == ["dispatch", "escalate", "merge"]
+    assert action_buttons(client, case) == ["派遣", "上报上级", "合并到重复的案件"]
     response = act(client, case, "dispatch", department=departments["urban"].pk, note="请清运")
     assert response.status_code == 302 and response.url == f"/cases/{case.code}/"
 
@@ -448,7 +448,7 @@ def test_locate_takes_the_point_only_in_a_post_body(client, people):
 
 def test_pages_need_a_login(client, people, categories):
     case = report_rubbish(people, categories)
-    for url in (INBOX, REPORT, f"/cases/{case.code}/", "/territory/grids.json"):
+    for url in (INBOX, REPORT, f"/cases/{case.code}/"):
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith("/login/")
 

@@ -34,8 +34,19 @@ WHO_MAY = {
     "rework": dict.fromkeys(LEVELS, "grid_worker"),
     "close": OPERATOR_AT,
     "evaluate": OPERATOR_AT,
+    "merge": OPERATOR_AT,
 }
 EXTRA = {"dispatch": {}, "request_extension": {"extension_hours": 7}, "evaluate": {"rating": 4}}
+
+
+def extra_inputs(action: str, case: Case) -> dict:
+    """What the step takes beyond its note; a merge, the number of the case it duplicates."""
+    if action == "merge":
+        other = report_case(
+            reporter=None, category=case.category, description="垃圾", lon=case.lon, lat=case.lat
+        )
+        return {"into": other.code}
+    return EXTRA.get(action, {})
 
 
 @pytest.fixture
@@ -94,21 +105,15 @@ def test_taking_a_transition_moves_the_case_and_writes_the_timeline(
         pytest.skip("nobody takes this at this level")
     source = transition.sources[0]
     put(case, source, level)
+    inputs = {"note": "说明", **extra_inputs(transition.action, case)}
     for name, person in people.items():
         if name == actor:
             continue
         with pytest.raises(CaseError):
-            take_action(
-                case,
-                person,
-                transition.action,
-                {"note": "说明", **EXTRA.get(transition.action, {})},
-            )
+            take_action(case, person, transition.action, inputs)
     assert case.timeline.count() == 1
 
-    moved = take_action(
-        case, people[actor], transition.action, {"note": "说明", **EXTRA.get(transition.action, {})}
-    )
+    moved = take_action(case, people[actor], transition.action, inputs)
 
     assert moved.status == (transition.target or source)
     last = moved.timeline.last()
@@ -233,5 +238,6 @@ def test_each_steps_example_inputs_pass_its_own_checks(transition, case):
     import random
 
     put(case, transition.sources[0], "town")
+    extra_inputs(transition.action, case)  # a case to merge into, for a merge
     inputs = transition.example_inputs(case, random.Random(1))
     assert transition.clean_inputs(case, inputs).keys() == inputs.keys()

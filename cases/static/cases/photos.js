@@ -298,7 +298,8 @@
     }
 
     const request = new XMLHttpRequest();
-    request.open("POST", form.action);
+    // A button may send the form elsewhere ("me too"); without formaction, .formAction is the page.
+    request.open("POST", submitter && submitter.hasAttribute("formaction") ? submitter.formAction : form.action);
     request.setRequestHeader("X-Requested-With", "XMLHttpRequest");
     request.upload.addEventListener("progress", function (event) {
       if (event.lengthComputable) {
