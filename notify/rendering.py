@@ -45,20 +45,27 @@ def _tidy(text: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)) + "\n"
 
 
-def render_email(event: OutboxEvent, language: str) -> Email:
-    context = _context(event)
+def render_email(event: OutboxEvent, language: str, *, link: str = "") -> Email:
+    """Staff get the step, its note and the case page; a resident following the case by its
+    `link` gets where it stands and the link, never a staff note."""
+    context = _context(event) | {"link": link}
+    names = (
+        ("email_follower_subject", "email_follower_body")
+        if link
+        else ("email_subject", "email_body")
+    )
     with translation.override(language):
-        subject = render_to_string("notify/email_subject.txt", context)
-        body = render_to_string("notify/email_body.txt", context)
+        subject, body = (render_to_string(f"notify/{name}.txt", context) for name in names)
     # A header must be one line; the category name or a label could bring a break in.
     return Email(subject=" ".join(subject.split())[:200], body=_tidy(body))
 
 
-def render_sms(event: OutboxEvent, language: str, *, to_reporter: bool) -> str:
-    """The resident hears what became of their report; staff hear the step and the place."""
+def render_sms(event: OutboxEvent, language: str, *, to_reporter: bool, link: str = "") -> str:
+    """The resident hears what became of their report (with their private link when they follow
+    it by one); staff hear the step and the place."""
     template = "notify/sms_reporter.txt" if to_reporter else "notify/sms_staff.txt"
     with translation.override(language):
-        return " ".join(render_to_string(template, _context(event)).split())
+        return " ".join(render_to_string(template, _context(event) | {"link": link}).split())
 
 
 def render_webhook_body(event: OutboxEvent) -> str:

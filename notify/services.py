@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from cases.models import Status, TimelineEntry
 from cases.selectors import may_see
+from portal.selectors import follower_link, followers_with_contact
 
 from .models import Channel, Delivery, DeliveryStatus, OutboxEvent
 from .rendering import render_email, render_sms, render_webhook_body
@@ -33,6 +34,9 @@ LEASE = timedelta(seconds=60)  # longer than a webhook's timeout, so a live work
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(hours=1)
 BATCH = 100
+
+# Steps that leave the status as it was but that a resident following the case hears of.
+FOLLOWERS_ALSO_HEAR = {"merge_in"}
 
 # 督办 concerns the department only once it holds the case; before dispatch the centre is late.
 DEPARTMENT_SUPERVISED_STATUSES = {Status.DISPATCHED, Status.HANDLING, Status.EXTENSION_REQUESTED}
@@ -111,6 +115,22 @@ def deliveries_for(event: OutboxEvent, now: datetime) -> list[Delivery]:
     if event.department and event.department.email and _department_hears(event):
         subject, body = email_in(language)
         add(Channel.EMAIL, event.department.email, language, subject=subject, body=body)
+    # Residents following the case by their private link first: their message carries the link.
+    if event.from_status != event.to_status or event.action in FOLLOWERS_ALSO_HEAR:
+        for follower in followers_with_contact(case):
+            link = follower_link(follower)
+            if follower.phone:
+                body = render_sms(event, follower.language, to_reporter=True, link=link)
+                add(Channel.SMS, follower.phone, follower.language, body=body)
+            if follower.email:
+                email = render_email(event, follower.language, link=link)
+                add(
+                    Channel.EMAIL,
+                    follower.email,
+                    follower.language,
+                    subject=email.subject,
+                    body=email.body,
+                )
     if case.reporter_phone and event.from_status != event.to_status:
         # The report itself is acknowledged with its case number; later, each change of status.
         body = render_sms(event, language, to_reporter=True)

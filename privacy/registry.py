@@ -80,6 +80,31 @@ PERSONAL_FIELDS: tuple[PersonalField, ...] = (
         frozenset(),
     ),
 )
+FOLLOWER_FIELDS = (
+    PersonalField(
+        "follower.phone",
+        "portal.Follower",
+        "phone",
+        _("Phone for messages about a followed case"),
+        _("To tell a resident who reported or follows a case of each change, by SMS."),
+        _("PIPL Art. 13(1): the resident's consent, given by leaving it; optional"),
+        _("30 days after the case ends, then deleted"),
+        frozenset(),
+        mask_phone,
+    ),
+    PersonalField(
+        "follower.email",
+        "portal.Follower",
+        "email",
+        _("E-mail for messages about a followed case"),
+        _("To tell a resident who reported or follows a case of each change, by e-mail."),
+        _("PIPL Art. 13(1): the resident's consent, given by leaving it; optional"),
+        _("30 days after the case ends, then deleted"),
+        frozenset(),
+        mask_name,
+    ),
+)
+PERSONAL_FIELDS += FOLLOWER_FIELDS
 BY_KEY = {personal.key: personal for personal in PERSONAL_FIELDS}
 
 

@@ -7,7 +7,7 @@ grid and deletes the photos; the case, its timeline and every figure read from t
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import reduce
 from operator import or_
 
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from cases.masking import mask_phone
 from cases.models import Case, CasePhoto, Category, Status
+from portal.models import Follower
 from territory.models import Region
 
 from .models import ActionKind, PrivacyAction, RevealLog, RevealReason
@@ -84,8 +85,22 @@ def anonymise(case_ids: Iterable[int], now: datetime) -> int:
             lat=Coalesce(Subquery(grid.values("centroid_lat")[:1]), F("lat")),
             anonymised_at=now,
         )
+        Follower.objects.filter(case_id__in=chunk).update(phone="", email="")
         transaction.on_commit(lambda files=files: _delete_files(files))
     return done
+
+
+def forget_follower_contacts(now: datetime) -> int:
+    """The phones and e-mails residents left for messages, deleted PORTAL_CONTACT_DAYS after
+    their case ended (a merged duplicate's followers follow the surviving case)."""
+    ended_before = now - timedelta(days=settings.PORTAL_CONTACT_DAYS)
+    return (
+        Follower.objects.filter(case__status__in=ENDED_STATUSES)
+        .annotate(ended_at=Coalesce("case__closed_at", "case__reported_at"))
+        .filter(ended_at__lt=ended_before)
+        .exclude(phone="", email="")
+        .update(phone="", email="")
+    )
 
 
 def _delete_files(names: list[str]) -> None:
@@ -98,6 +113,7 @@ class RetentionRun:
     cases: int
     codes: list[str]
     dry_run: bool
+    follower_contacts: int = 0
 
 
 @transaction.atomic
@@ -107,13 +123,16 @@ def apply_retention(now: datetime | None = None, dry_run: bool = False) -> Reten
     now = now or timezone.now()
     due = list(cases_past_retention(now).values_list("pk", "code"))
     codes = [code for _pk, code in due]
-    if dry_run or not due:
+    if dry_run:
         return RetentionRun(len(due), codes, dry_run)
+    contacts = forget_follower_contacts(now)
+    if not due:
+        return RetentionRun(0, [], dry_run, contacts)
     anonymise([pk for pk, _code in due], now)
     PrivacyAction.objects.create(
         at=now, kind=ActionKind.RETENTION, case_count=len(due), case_codes=" ".join(codes)
     )
-    return RetentionRun(len(due), codes, dry_run)
+    return RetentionRun(len(due), codes, dry_run, contacts)
 
 
 # --- a person's request (PIPL Art. 44–47) --------------------------------------------------------
