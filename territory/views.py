@@ -1,10 +1,10 @@
 """Territory endpoints for the pages: the maps' data, the place search, and which grid a point
-falls in."""
+falls in. Open to visitors too: the residents' report page picks its place with them, and the
+county's grids and place names are public facts."""
 
 import math
 import re
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
@@ -37,7 +37,11 @@ def map_response(request: HttpRequest, payload: Payload) -> HttpResponse:
 
 def area_villages(user, data: MapData) -> frozenset[str] | None:
     """Who works a grid (grid workers, informants) starts with their village and the villages
-    around it; everyone else with the whole county (None)."""
+    around it; a visitor with the county's outline alone (the towns' grids load as the map is
+    moved over them: the report page stays light on a phone); everyone else with the whole
+    county (None)."""
+    if not user.is_authenticated:
+        return frozenset()
     region = getattr(user, "region", None)
     if not getattr(user, "works_a_grid", False) or region is None or region.level != Level.GRID:
         return None
@@ -45,7 +49,6 @@ def area_villages(user, data: MapData) -> frozenset[str] | None:
 
 
 @require_GET
-@login_required
 def grid_map(request):
     """GeoJSON of the grids a person's map starts with (and the county outline) or, with
     `?town=<code>`, one town's grids, which the page loads when the map is moved over it."""
@@ -61,14 +64,12 @@ def grid_map(request):
 
 
 @require_GET
-@login_required
 def places(request):
     """The towns (outlines, label points) and villages (label points) the maps name."""
     return map_response(request, map_data().places)
 
 
 @require_GET
-@login_required
 @gzip_page
 def search(request):
     """Places whose name (or code) holds `q`: towns, villages, grids and gazetteer entries."""
@@ -89,7 +90,6 @@ def _coordinate(text: str | None, low: float, high: float) -> float | None:
 
 
 @require_POST
-@login_required
 def locate(request):
     """htmx fragment: the grid that holds the posted lon and lat, or why there is none.
 

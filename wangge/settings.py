@@ -167,7 +167,7 @@ DATABASE_ROUTERS = ["rollup.router.RollupRouter"]
 
 AUTH_USER_MODEL = "staff.User"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"  # each role's first screen (cases.views.home)
+LOGIN_REDIRECT_URL = "/"  # the front door sends staff on to their first screen (cases.views.home)
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {  # nothing close to one's own user name, name, phone or e-mail (grid_worker1)
@@ -354,3 +354,11 @@ ADMIN_SITE_HEADER = _("Wangge administration")
 
 # How long a closed case keeps its reporter's personal data (a category may set its own).
 PRIVACY_RETENTION_YEARS = int(os.environ.get("PRIVACY_RETENTION_YEARS", "3"))
+
+# Words that hold a resident's report for an operator's look before it is public (审核), comma
+# separated; reports sent near the rate limit or holding a web link are held whatever this says.
+PORTAL_HELD_WORDS = tuple(
+    word.strip() for word in os.environ.get("PORTAL_HELD_WORDS", "").split(",") if word.strip()
+)
+# How long a follower's phone or e-mail is kept after the case ends (portal.models.Follower).
+PORTAL_CONTACT_DAYS = int(os.environ.get("PORTAL_CONTACT_DAYS", "30"))

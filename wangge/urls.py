@@ -12,7 +12,7 @@ handler403 = "wangge.errors.permission_denied"
 handler404 = "wangge.errors.page_not_found"
 
 urlpatterns = [
-    path("", cases_views.home, name="home"),
+    path("home/", cases_views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
@@ -24,6 +24,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("open311/v2/", include("open311.urls")),
     path("hotline/", include("hotline.urls")),
-    path("track/", include("portal.urls")),
     path("admin/", admin.site.urls),
+    path("", include("portal.urls")),
 ]
