@@ -54,3 +54,14 @@ def mask_numbers_in_text(text: str) -> str:
         return mask_phone(digits)
 
     return NUMBER_IN_TEXT.sub(masked, text or "")
+
+
+def public_description(description: str, reporter_name: str = "") -> str:
+    """A case's description as the public pages and Open311 show it: phone and ID numbers
+    masked, and the reporter's own name, which a hotline operator often writes into it
+    ("李秀英来电：…"), masked as on staff pages."""
+    text = mask_numbers_in_text(description)
+    name = (reporter_name or "").strip()
+    if len(name) >= 2:
+        text = text.replace(name, mask_name(name))
+    return text

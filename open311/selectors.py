@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from cases.attributes import LIST_TYPES
 from cases.forms import leaf_categories
-from cases.masking import mask_numbers_in_text
+from cases.masking import public_description
 from cases.models import CLOSED_STATUSES, Case, FieldType, Kind, Status, TimelineEntry
 from cases.workflow import action_label
 
@@ -62,7 +62,7 @@ def request_out(case: Case, *, media_url: str = "", extensions: bool = False) ->
         "status_notes": status_notes(case),
         "service_name": case.category.name,
         "service_code": case.category.code,
-        "description": mask_numbers_in_text(case.description),
+        "description": public_description(case.description, case.reporter_name),
         "agency_responsible": case.department.name if case.department else "",
         "service_notice": "",
         "requested_datetime": _w3c(case.reported_at),

@@ -11,7 +11,6 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.masking import mask_numbers_in_text
 from cases.models import Case, Status
 from cases.selectors import cases_visible_to
 from cases.workflow import action_label
@@ -62,10 +61,6 @@ def follower_link(follower: Follower) -> str:
 
 def is_finished(case: Case) -> bool:
     return case.status in OPEN311_CLOSED
-
-
-def public_description(case: Case) -> str:
-    return mask_numbers_in_text(case.description)
 
 
 def public_steps(case: Case) -> list[PublicStep]:

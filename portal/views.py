@@ -12,6 +12,7 @@ from cases import views as case_views
 from cases.duplicates import open_cases_nearby
 from cases.errors import CaseError, InputError
 from cases.forms import answers_form
+from cases.masking import public_description
 from wangge.lockout import client_address
 
 from . import limits
@@ -23,7 +24,6 @@ from .selectors import (
     CASE_CODE,
     is_finished,
     me_too_count,
-    public_description,
     public_steps,
     published_cases,
     tracked_case,
@@ -167,7 +167,7 @@ def find_case(request):
 def _case_context(case) -> dict:
     return {
         "case": case,
-        "description": public_description(case),
+        "description": public_description(case.description, case.reporter_name),
         "finished": is_finished(case),
         "steps": public_steps(case),
         "me_too": me_too_count(case),
