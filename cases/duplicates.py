@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from .models import OPEN_STATUSES, Case, Category
 
-RADIUS_METRES = 50.0  # the resident's "is it this one?"
+RADIUS_METRES = 50.0  # the resident's "is it this one?", unless the category says otherwise
 WINDOW_DAYS = 30
 STAFF_RADIUS_METRES = 200.0  # staff look wider, and the score sorts what they see
 WEIGHTS = {"distance": 0.35, "time": 0.15, "category": 0.2, "text": 0.3}
@@ -61,6 +61,15 @@ def text_likeness(text: str, other: str) -> float:
     return len(mine & theirs) / len(mine | theirs)
 
 
+def duplicate_reach(category: Category) -> tuple[float, int]:
+    """How near (metres) and how recent (days) an open case of this category is offered to a
+    resident as the same problem: the category's own, else its class's, else the defaults."""
+    lineage = category.lineage()
+    metres = next((c.duplicate_radius_metres for c in lineage if c.duplicate_radius_metres), None)
+    days = next((c.duplicate_window_days for c in lineage if c.duplicate_window_days), None)
+    return float(metres or RADIUS_METRES), days or WINDOW_DAYS
+
+
 def open_cases_nearby(
     category: Category,
     lon: float,
@@ -68,12 +77,11 @@ def open_cases_nearby(
     *,
     among: QuerySet[Case] | None = None,
     now: datetime | None = None,
-    metres: float = RADIUS_METRES,
-    days: int = WINDOW_DAYS,
 ) -> list[Candidate]:
-    """Open cases of this category within `metres` of the point, reported in the last `days`,
-    nearest first: what a resident is shown before filing a report of their own."""
+    """Open cases of this category within its radius of the point, reported within its window
+    (duplicate_reach), nearest first: what a resident is shown before filing a report."""
     now = now or timezone.now()
+    metres, days = duplicate_reach(category)
     cases = (among if among is not None else Case.objects.all()).filter(
         category=category, status__in=OPEN_STATUSES, reported_at__gte=now - timedelta(days=days)
     )

@@ -5,6 +5,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -67,6 +68,22 @@ class Category(models.Model):
         null=True,
         blank=True,
         help_text=_("Empty: the county's default (PRIVACY_RETENTION_YEARS, 3 years)."),
+    )
+    # How near and how recent an open case must be to be offered to a resident as the same
+    # problem ("is it this one?"); empty: the parent class's, else cases.duplicates' defaults.
+    duplicate_radius_metres = models.PositiveSmallIntegerField(
+        _("same problem within (metres)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(5), MaxValueValidator(2000)],
+        help_text=_("Empty: the class's, else 50 m. A road or a river needs more than a lamp."),
+    )
+    duplicate_window_days = models.PositiveSmallIntegerField(
+        _("same problem within (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Empty: the class's, else 30 days."),
     )
     is_active = models.BooleanField(_("active"), default=True)
 

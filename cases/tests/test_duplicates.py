@@ -57,6 +57,23 @@ def test_a_resident_is_shown_open_cases_of_the_category_inside_the_radius_only(p
     assert found[0].metres == pytest.approx(30, abs=0.5)
 
 
+def test_a_category_or_its_class_sets_its_own_radius_and_window(people, categories):
+    rubbish = categories["rubbish"]
+    far = report_at(people, rubbish, "河道垃圾", north_metres=150)
+    old = report_at(people, rubbish, "河道垃圾", north_metres=5)
+    Case.objects.filter(pk=old.pk).update(reported_at=old.reported_at - timedelta(days=45))
+    assert open_cases_nearby(rubbish, LON, LAT) == []  # 50 m and 30 days
+
+    rubbish.parent.duplicate_radius_metres = 200  # the class: rubbish spreads along a river
+    rubbish.parent.save()
+    rubbish.refresh_from_db()
+    assert [c.case for c in open_cases_nearby(rubbish, LON, LAT)] == [far]
+
+    rubbish.duplicate_window_days = 60  # the leaf adds its own window, keeps the class's radius
+    rubbish.save()
+    assert [c.case for c in open_cases_nearby(rubbish, LON, LAT)] == [old, far]
+
+
 def test_likely_duplicates_put_the_nearest_and_most_alike_first(people, categories):
     rubbish = categories["rubbish"]
     litter = Category.objects.create(
