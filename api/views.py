@@ -238,7 +238,9 @@ def case_actions(request, code: str):
     response={200: CaseOut, 400: Problem, 403: Problem, 404: Problem},
     summary="Take a step",
     description="The body holds the step's inputs, as the case page's form does: `note`, and "
-    "`department` (id), `extension_hours` or `rating` where the step takes them.",
+    "`department` (id), `extension_hours`, `rating`, `into` (the number of the case a "
+    "duplicate is merged into) or `public_note` (shown on the case's public page) where the "
+    "step takes them.",
 )
 def act(request, code: str, action: str, inputs: Body[dict[str, str | int | None]] = None):
     user = staff_user(request)

@@ -481,6 +481,8 @@ class TimelineEntry(models.Model):
         Department, null=True, blank=True, on_delete=models.DO_NOTHING, related_name="+"
     )
     note = models.TextField(_("note"), blank=True)
+    # What staff chose to tell the reporter and the public at this step (workflow.PUBLIC_NOTE).
+    public_note = models.TextField(_("note for the public"), blank=True, default="")
 
     class Meta:
         verbose_name = _("timeline entry")

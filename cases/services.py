@@ -178,7 +178,13 @@ def build_case(*, category: Category, grid: Region, route: Route, **columns) -> 
 
 
 def _append(
-    case: Case, actor, action: str, from_status: str, note: str = "", at: datetime | None = None
+    case: Case,
+    actor,
+    action: str,
+    from_status: str,
+    note: str = "",
+    at: datetime | None = None,
+    public_note: str = "",
 ) -> TimelineEntry:
     entry = TimelineEntry.objects.create(
         county_code=case.county_code,
@@ -191,6 +197,7 @@ def _append(
         level=case.level,
         department_id=case.department_id,
         note=note,
+        public_note=public_note,
     )
     record_case_event(entry)
     return entry
@@ -393,7 +400,15 @@ def take_action(
     apply_transition(case, user, transition, now, cleaned)
     case.save()
     _store_photos(case, cleaned.get("photos"), user, now)
-    _append(case, user, action, from_status, note=cleaned["note"], at=now)
+    _append(
+        case,
+        user,
+        action,
+        from_status,
+        note=cleaned["note"],
+        public_note=cleaned.get("public_note", ""),
+        at=now,
+    )
     after = AFTER_STEP.get(action)
     if after is not None:
         after(case, user, now)

@@ -215,6 +215,21 @@ RESULT_PHOTOS = _photos(_("Photos of the result"))
 VERIFICATION_PHOTOS = _photos(_("Photos taken on site"))
 
 
+def _public_note_field(case) -> forms.Field:
+    return forms.CharField(
+        label=_("For the reporter, shown on the public page (optional)"),
+        help_text=_("Anyone can read it: no names, phone numbers or house numbers."),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+# The few steps a resident wants a word on: why not accepted, why suspended, what was done.
+# The note beside it stays with staff; `take_action` keeps this one on the timeline entry.
+PUBLIC_NOTE = Input("public_note", _public_note_field, example=lambda case, rng: "")
+
+
 # --- what each step does beyond the status: one small function per step that needs one --------
 
 
@@ -307,7 +322,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "reject", _("Do not accept (不予立案)"), (S.REPORTED,), S.REJECTED, OP, AT,
         note_required=True, example_note="不属于受理范围", side_branch=True,
-        note_label=_("Why it is not accepted"),
+        note_label=_("Why it is not accepted"), inputs=(PUBLIC_NOTE,),
     ),
     Transition(
         "escalate", _("Escalate to the level above (上报)"), (S.REPORTED, S.ACCEPTED), None, OP,
@@ -331,7 +346,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     ),
     Transition(
         "feed_back", _("Report the result (处置反馈)"), (S.HANDLING,), S.FED_BACK, HANDLER, DEPT,
-        _feed_back, inputs=(RESULT_PHOTOS,), note_required=True, example_note="已处置完毕",
+        _feed_back, inputs=(RESULT_PHOTOS, PUBLIC_NOTE), note_required=True,
+        example_note="已处置完毕",
         note_label=_("The result"),
     ),
     Transition(
@@ -352,7 +368,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(
         "suspend", _("Suspend (挂账)"), (S.DISPATCHED, S.HANDLING), S.SUSPENDED, OP, AT,
         note_required=True, example_note="需列入明年计划解决", side_branch=True,
-        note_label=_("Why it is suspended"),
+        note_label=_("Why it is suspended"), inputs=(PUBLIC_NOTE,),
     ),
     Transition(
         "resume", _("Resume handling"), (S.SUSPENDED,), S.DISPATCHED, OP, AT, _resume,
@@ -367,7 +383,9 @@ TRANSITIONS: tuple[Transition, ...] = (
         _rework, note_required=True, example_note="现场仍未整改到位", side_branch=True,
         note_label=_("What is still wrong"),
     ),
-    Transition("close", _("Close (结案)"), (S.VERIFIED,), S.CLOSED, OP, AT, _close),
+    Transition(
+        "close", _("Close (结案)"), (S.VERIFIED,), S.CLOSED, OP, AT, _close, inputs=(PUBLIC_NOTE,)
+    ),
     Transition(
         "evaluate", _("Evaluate (评价)"), (S.CLOSED,), S.EVALUATED, OP, AT, _evaluate,
         inputs=(RATING,), queue="to_evaluate",

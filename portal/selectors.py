@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.masking import public_description
 from cases.models import Case, Status
 from cases.selectors import cases_visible_to
 from cases.workflow import action_label
@@ -28,6 +29,7 @@ class PublicStep:
     action: str
     status: str  # the status the step led to
     department: str  # the department it was with, if any
+    note: str  # what staff chose to tell the public at this step (workflow.PUBLIC_NOTE), masked
 
 
 def published_cases() -> QuerySet[Case]:
@@ -71,6 +73,7 @@ def public_steps(case: Case) -> list[PublicStep]:
             action=str(action_label(entry.action)),
             status=str(Status(entry.to_status).label) if entry.to_status else "",
             department=entry.department.name if entry.department else "",
+            note=public_description(entry.public_note, case.reporter_name),
         )
         for entry in entries
     ]

@@ -54,7 +54,9 @@ TABLES: tuple[PublishedTable, ...] = (
             "anonymised_at",
         ),
     ),
-    PublishedTable("cases.TimelineEntry", left_out=("note", "actor_id"), publish="insert"),
+    PublishedTable(
+        "cases.TimelineEntry", left_out=("note", "public_note", "actor_id"), publish="insert"
+    ),
     PublishedTable("territory.Region"),
     PublishedTable("staff.Department", left_out=("email",)),
     PublishedTable("cases.Category"),

@@ -224,6 +224,28 @@ def test_a_bad_phone_is_refused(client, lamps, phone):
     assert answer.status_code == 400 and not Case.objects.exists()
 
 
+def test_the_public_timeline_shows_the_note_for_the_public_masked_and_never_the_staff_note(
+    client, lamps, people
+):
+    case = follower_of(send(client, report_data(lamps))).case
+    for user, action in (("town_operator", "accept"), ("town_operator", "dispatch")):
+        case = take_action(case, people[user], action)
+    case = take_action(case, people["housing_handler"], "start")
+    take_action(
+        case,
+        people["housing_handler"],
+        "feed_back",
+        {
+            "note": "王师傅换的灯泡，库存还剩2个",
+            "public_note": "已更换灯泡，王小明可致电13812345678",
+        },
+    )
+
+    page = client.get(reverse("portal:track", args=[case.code])).content.decode()
+    assert "已更换灯泡，王**可致电138****5678" in page
+    assert "王师傅" not in page and "库存" not in page
+
+
 def test_staff_reports_keep_their_own_form(client, people, lamps):
     client.force_login(people["grid_worker"])
     case = report_case(
