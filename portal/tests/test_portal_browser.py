@@ -12,7 +12,10 @@ from cases.services import report_case, take_action
 from cases.tests.test_browser import log_in, pixel_of
 from cases.tests.test_photo_sizes import phone_photo
 from conftest import IN_FIRST_GRID
+from portal import limits
+from portal.links import follow_key
 from portal.models import Follower, FollowReason
+from portal.services import Contact, report_as_resident
 
 pytestmark = pytest.mark.browser
 
@@ -217,6 +220,13 @@ def test_staff_merge_a_duplicate_from_the_case_page(
         source="hotline",
         reporter_phone="13600006666",
     )
+    resident_duplicate, resident = report_as_resident(
+        category=lamps,
+        description="学校门口路灯坏了",
+        lon=LON,
+        lat=LAT + 0.0002,
+        contact=Contact(phone="13700007777"),
+    )
     page = phone_page(browser)
     log_in(page, live_server.url, "town_operator")
     page.goto(f"{live_server.url}/cases/{duplicate.code}/")
@@ -228,3 +238,73 @@ def test_staff_merge_a_duplicate_from_the_case_page(
     assert first.followers.get().phone == "13600006666"  # the caller hears of the survivor
     assert first.timeline.last().action == "merge_in"
     assert page.problems == []
+
+    page.goto(f"{live_server.url}/cases/{resident_duplicate.code}/")
+    page.click(f".duplicates__merge button:has-text('{first.code}')")
+    page.wait_for_load_state()
+    assert sorted(first.followers.values_list("phone", flat=True)) == [
+        "13600006666",
+        "13700007777",
+    ]
+    # The resident's own link now follows the surviving case, and says why.
+    resident_page = phone_page(browser)
+    resident_page.goto(f"{live_server.url}/follow/{follow_key(resident)}/")
+    assert first.code in resident_page.inner_text(".track__code")
+    assert "合并" in resident_page.inner_text(".timeline")
+
+
+def test_rate_limits_hold_in_the_browser(emptied_timeline, live_server, browser, lamps):
+    """A phone past 2 reports a day is asked a sum; past 5 it is refused (portal.limits)."""
+    phone = "13700007777"
+    for _ in range(2):  # two reports from this phone earlier today, from another connection
+        limits.count_send(address="10.1.1.1", phone=phone)
+    page = phone_page(browser)
+    page.goto(f"{live_server.url}/")
+    page.wait_for_selector("#map[data-ready='1']")
+    pick_place_and_lamp(page, lamps)
+    page.fill("input[name=phone]", phone)
+    page.click("button[type=submit].button--wide")
+
+    page.wait_for_selector(".challenge")
+    first, second = map(int, re.findall(r"\d+", page.inner_text(".challenge strong")))
+    page.fill("input[name=challenge_answer]", str(first + second))
+    page.click("button[type=submit].button--wide")
+    page.wait_for_url(re.compile(r"/follow/[^/]+/\?new=1$"))
+    case = Case.objects.get()
+    assert case.hold.released_at is None  # sent near the limit: held for an operator's look
+
+    for _ in range(2):
+        limits.count_send(address="10.1.1.1", phone=phone)
+    page.goto(f"{live_server.url}/")
+    page.wait_for_selector("#map[data-ready='1']")
+    pick_place_and_lamp(page, lamps, lat=LAT + 0.01, description="另一盏路灯也不亮")
+    page.fill("input[name=phone]", phone)
+    page.click("button[type=submit].button--wide")
+    page.wait_for_selector("text=此处提交的反映过多")
+    assert Case.objects.count() == 1
+
+
+def test_the_tracking_page_and_the_rating_work_without_javascript(
+    emptied_timeline, live_server, browser, people, lamps
+):
+    case, follower = report_as_resident(
+        category=lamps, description="路灯不亮", lon=LON, lat=LAT, contact=Contact()
+    )
+    staff_moves(case, people, "accept", "dispatch", "start", "feed_back", "verify", "close")
+    context = browser.new_context(
+        viewport=PHONE_SCREEN, locale="zh-CN", is_mobile=True, java_script_enabled=False
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/track/")
+    page.fill("input[name=code]", case.code)
+    page.press("input[name=code]", "Enter")
+    page.wait_for_url(f"{live_server.url}/track/{case.code}/")
+    assert "已结案" in page.inner_text(".track__status")
+
+    page.goto(f"{live_server.url}/follow/{follow_key(follower)}/")
+    page.check("input[name=satisfaction][value=satisfied]")
+    page.click(".rating button[type=submit]")
+    page.wait_for_url(re.compile(r"\?rated=1$"))
+    case.refresh_from_db()
+    assert (case.status, case.rating) == (Status.EVALUATED, 5)
+    context.close()
