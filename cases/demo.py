@@ -70,7 +70,7 @@ class Step:
     note: str = ""
 
 
-def _sample_points(polygon: shapely.Geometry, count: int, rng: np.random.Generator) -> np.ndarray:
+def sample_points(polygon: shapely.Geometry, count: int, rng: np.random.Generator) -> np.ndarray:
     west, south, east, north = polygon.bounds
     found: list[np.ndarray] = []
     while sum(len(chunk) for chunk in found) < count:
@@ -250,7 +250,7 @@ def generate_demo_cases(
         grid = grids[position]
         polygon = shapely.geometry.shape(json.loads(grid.boundary))
         points[position] = list(
-            _sample_points(polygon, int((chosen == position).sum()), simulator.np_rng)
+            sample_points(polygon, int((chosen == position).sum()), simulator.np_rng)
         )
     start = now - timedelta(days=days)
     moments = sorted(start + timedelta(seconds=rng.uniform(0, days * 86400)) for _ in range(count))
@@ -326,7 +326,7 @@ def fill_demo_queues(logins: dict) -> list[Case]:
     grid_worker = logins["grid_worker"]
     grid = grid_worker.region
     polygon = shapely.geometry.shape(json.loads(grid.boundary))
-    points = iter(_sample_points(polygon, 6, np.random.default_rng(42)))
+    points = iter(sample_points(polygon, 6, np.random.default_rng(42)))
     categories = {
         category.code: category
         for category in Category.objects.filter(code__in=["E0101", "C0103", "G0101", "E0501"])

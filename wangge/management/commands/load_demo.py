@@ -10,6 +10,7 @@ from cases.imports import refresh_planner_statistics
 from cases.models import Case
 from cases.services import install_kind_categories
 from notify.demo import create_demo_receivers
+from portal.demo import fill_portal_demo, private_links
 from staff.demo import DEMO_PASSWORD, create_demo_staff
 from staff.models import Role, User
 from staff.services import install_departments
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         install_kind_categories()
         logins = create_demo_staff()
         create_demo_receivers()  # before the fresh cases below, so their steps reach them
+        resident_links = []
         existing = Case.objects.filter(county_code=county.code).count()
         if existing:
             self.stdout.write(f"cases: {existing} already loaded, none added")
@@ -48,6 +50,7 @@ class Command(BaseCommand):
             self.stdout.write(f"cases: simulating {cases} …")
             generate_demo_cases(cases)
             fill_demo_queues(logins)
+            resident_links = private_links(fill_portal_demo(logins))
             refresh_planner_statistics()
         region = Region.objects.get(code=county.code)
         within = Region.objects.subtree(region)
@@ -65,3 +68,7 @@ class Command(BaseCommand):
         for username, user in logins.items():
             where = user.region or user.department or ""
             self.stdout.write(f"  {username:<18} {user.get_role_display()} {where}")
+        if resident_links:
+            self.stdout.write("\nResidents' private links (report anew at /, no login):")
+            for what, link in resident_links:
+                self.stdout.write(f"  {what:<18} {link}")
