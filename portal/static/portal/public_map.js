@@ -70,6 +70,15 @@
     return (chosen || all).getBounds();
   }
 
+  /* Town names only once a town is big enough on the screen to hold its name: at the county's
+   * zoom on a phone they would be drawn over each other. */
+  var TOWN_NAMES_FROM_ZOOM = 11;
+  function showTownNamesIfRoom() {
+    el.classList.toggle("public-map--far", map.getZoom() < TOWN_NAMES_FROM_ZOOM);
+  }
+  map.on("zoomend", showTownNamesIfRoom);
+  showTownNamesIfRoom();
+
   /* One group per point, in the order the cases came (newest first). */
   function byPoint(features) {
     var groups = {};

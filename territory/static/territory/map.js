@@ -640,10 +640,12 @@
       } else if (whole) {
         map.fitBounds(whole.getBounds(), NOW);
       }
-      if (picked) {
+      if (picked && homeArea) {
         // A form sent back keeps its point: show it with the user's area, wherever it fell.
-        var area = homeArea || (whole && whole.getBounds());
-        map.fitBounds(area ? L.latLngBounds(area.getSouthWest(), area.getNorthEast()).extend(picked) : L.latLngBounds([picked]).pad(0.01), NOW);
+        map.fitBounds(L.latLngBounds(homeArea.getSouthWest(), homeArea.getNorthEast()).extend(picked), NOW);
+      } else if (picked) {
+        // A visitor has no area: their point close up, the street they tapped around it.
+        map.setView(picked, 16, NOW);
       }
       if (marker) {
         marker.bringToFront();
