@@ -153,6 +153,8 @@ class Simulator:
         accept_hours = limit_in_hours(category.accept_limit, category.accept_unit)
         handle_hours = limit_in_hours(category.handle_limit, category.handle_unit)
         path = _path(rng)
+        if case.reporter_phone and path[-1] == "evaluate" and rng.random() < 0.1:
+            path.pop()  # the reporter has not rated it and no call-back (回访) has reached them
         if case.level != Level.COUNTY and rng.random() < 0.03:
             path.insert(0, "escalate")
         for action in path:

@@ -82,6 +82,7 @@ def public_steps(case: Case) -> list[PublicStep]:
 # --- for staff: the reports held for a look, the closed cases to call back ----------------------
 
 CALLBACK_AFTER = timedelta(days=3)
+CALLBACK_WITHIN = timedelta(days=30)  # later than this a call about the case is no use
 
 
 def held_reports_for(user) -> QuerySet[HeldReport]:
@@ -94,12 +95,16 @@ def held_reports_for(user) -> QuerySet[HeldReport]:
 
 
 def callbacks_for(user, now: datetime | None = None) -> QuerySet[Case]:
-    """回访: closed cases not rated by the reporter CALLBACK_AFTER after closure, with a phone to
-    call, among those this user may see; the longest waiting first."""
+    """回访: closed cases not rated by the reporter CALLBACK_AFTER after closure (and closed
+    within CALLBACK_WITHIN), with a phone to call, among those this user may see; the longest
+    waiting first."""
     now = now or timezone.now()
     return (
         cases_visible_to(user)
-        .filter(status=Status.CLOSED, closed_at__lt=now - CALLBACK_AFTER)
+        .filter(
+            status=Status.CLOSED,
+            closed_at__range=(now - CALLBACK_WITHIN, now - CALLBACK_AFTER),
+        )
         .exclude(reporter_phone="")
         .select_related("category", "town", "village", "department")
         .order_by("closed_at", "pk")

@@ -124,7 +124,7 @@ def test_an_operator_makes_a_held_report_public(client, people, lamps):
     assert client.get(track).status_code == 200
 
 
-def test_the_call_back_list_has_closed_unrated_cases_with_a_phone_after_3_days(
+def test_the_call_back_list_has_unrated_cases_with_a_phone_closed_3_to_30_days_ago(
     client, people, lamps
 ):
     waiting = follower_of(send(client, report_data(lamps))).case
@@ -138,6 +138,13 @@ def test_the_call_back_list_has_closed_unrated_cases_with_a_phone_after_3_days(
         close(case, people)
     rate(rated, "satisfied")
     Case.objects.update(closed_at=timezone.now() - timedelta(days=4))
+    stale = close(
+        follower_of(
+            send(client, report_data(lamps, phone="13500005555", checked_nearby="1"), "10.0.0.5")
+        ).case,
+        people,
+    )
+    Case.objects.filter(pk=stale.pk).update(closed_at=timezone.now() - timedelta(days=31))
     fresh = close(
         follower_of(
             send(client, report_data(lamps, phone="", checked_nearby="1"), "10.0.0.4")
@@ -149,6 +156,7 @@ def test_the_call_back_list_has_closed_unrated_cases_with_a_phone_after_3_days(
     page = client.get(reverse("portal:callbacks")).content.decode()
     assert waiting.code in page
     assert rated.case.code not in page and no_phone.code not in page and fresh.code not in page
+    assert stale.code not in page  # a month on, a call is no use
     assert "137****7777" in page and "13700007777" not in page
     assert "100.0 %" in page  # the one rating is 满意
     assert satisfaction(Case.objects.all()) == (1, 1)
