@@ -19,7 +19,7 @@ from .common import ROOT, existing_database, fresh_database, run_section, scale
 BACKENDS = ("sqlite", "postgresql")
 # Run once per backend, in this order: `database` makes the database afresh and fills it.
 BACKEND_SECTIONS = ("database", "intake", "durability")
-SECTIONS = ("lookup", *BACKEND_SECTIONS, "replication")
+SECTIONS = ("lookup", *BACKEND_SECTIONS, "duplicates", "replication")
 RESULTS = ROOT / "var" / "bench" / "results.json"
 TARGETS = {
     "lookup_rate": 1_000_000,  # points/s in batch
@@ -69,6 +69,7 @@ def report(results: dict) -> str:
         lines += [f"## {backend}", ""]
         lines += intake_report(backend, data.get("intake"), data.get("durability"))
         lines += database_report(data.get("database"))
+    lines += duplicates_report(results.get("duplicates"))
     return "\n".join(lines + replication_report(results.get("replication")))
 
 
@@ -197,6 +198,40 @@ def database_report(database: dict | None) -> list[str]:
     return lines
 
 
+def duplicates_report(data: dict | None) -> list[str]:
+    if data is None:
+        return []
+    n = data["originals"]
+    if not n:
+        return [
+            "## Duplicates",
+            "",
+            "Not measured: no open case of a public category in the window.",
+            "",
+        ]
+    offer, staff = data["offer_ms"], data["staff_ms"]
+    return [
+        f"## Duplicates (SQLite, {data['cases']:,} cases)",
+        "",
+        f"{n} open cases of public categories reported again through `report_case` (rolled back after): "
+        "0–40 m away in the same category, 120–190 m away in the same category, and 0–40 m away in another.",
+        "",
+        "| | found | of | time p50 / p95 |",
+        "| --- | ---: | ---: | ---: |",
+        f"| resident offered the case before filing ({data['radius_m']:.0f} m) | {data['offered']} | {n} | "
+        f"{offer['p50']:.1f} / {offer['p95']:.1f} ms |",
+        f"| … offered from 120–190 m away | {data['offered_far']} | {n} | |",
+        f"| staff shown it on the duplicate's page (score ≥ 0.5) | {data['staff']} | {n} | "
+        f"{staff['p50']:.1f} / {staff['p95']:.1f} ms |",
+        f"| … as the first candidate | {data['staff_first']} | {n} | |",
+        f"| … on the page of a report 120–190 m away | {data['staff_far']} | {n} | |",
+        f"| … on the page of another category's report at 0–40 m | {data['staff_other_category']} | {n} | |",
+        "",
+        f"Median score of a true duplicate: {data['median_score']:.2f}.",
+        "",
+    ]
+
+
 def replication_report(data: dict | None) -> list[str]:
     if data is None:
         return []
@@ -272,6 +307,10 @@ def run(sections: tuple[str, ...], backends: tuple[str, ...], results: dict) -> 
         if "durability" in sections:
             print(f"{backend}: workers killed under load …", flush=True)
             data["durability"] = run_section("bench.durability", backend)
+    if "duplicates" in sections:  # on the SQLite database the sections above left
+        existing_database("sqlite")
+        print("duplicates: offered before filing, shown to staff …", flush=True)
+        results["duplicates"] = run_section("bench.duplicates", "sqlite")
     if "replication" in sections and "postgresql" in backends:
         print("city roll-up: initial copy and burst lag …", flush=True)
         results["replication"] = run_section("bench.replication", "postgresql")
