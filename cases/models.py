@@ -482,7 +482,7 @@ class TimelineEntry(models.Model):
     )
     note = models.TextField(_("note"), blank=True)
     # What staff chose to tell the reporter and the public at this step (workflow.PUBLIC_NOTE).
-    public_note = models.TextField(_("note for the public"), blank=True, default="")
+    public_note = models.TextField(_("note for the public"), blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("timeline entry")

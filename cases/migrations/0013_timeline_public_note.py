@@ -16,7 +16,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="timelineentry",
             name="public_note",
-            field=models.TextField(blank=True, default="", verbose_name="note for the public"),
+            field=models.TextField(
+                blank=True, default="", db_default="", verbose_name="note for the public"
+            ),
         ),
         migrations.RunPython(ids_unique.restore_sqlite_triggers, migrations.RunPython.noop),
     ]
