@@ -23,6 +23,7 @@ from cases.models import OPEN_STATUSES, Case
 from cases.services import report_case
 from open311.selectors import public_cases
 from staff.models import User
+from territory.grid_index import PointOutsideCounty, locate_grid
 
 from .common import ensure_demo_data, percentiles, scaled
 
@@ -72,6 +73,19 @@ def again(case: Case, reporter: User, *, lon, lat, category=None, rng) -> Case:
     )
 
 
+def inside(case: Case, nearest: float, furthest: float, rng: random.Random):
+    """A point that far from the case and still in the county (a case by its edge may have
+    none on some bearings), or None."""
+    for _ in range(12):
+        lon, lat = moved(case.lon, case.lat, rng.uniform(nearest, furthest), rng)
+        try:
+            locate_grid(lon, lat)
+        except PointOutsideCounty:
+            continue
+        return lon, lat
+    return None
+
+
 def main() -> dict:
     ensure_demo_data()
     rng = random.Random(2026)
@@ -82,11 +96,15 @@ def main() -> dict:
     with transaction.atomic():
         chosen = originals(scaled(200, 40), rng)
         others = {case.category_id: case for case in chosen}
-        for case in chosen:
-            lon, lat = moved(case.lon, case.lat, rng.uniform(0, 40), rng)
+        for case in list(chosen):
+            near, far_point = inside(case, 0, 40, rng), inside(case, 120, 190, rng)
+            if near is None or far_point is None:
+                chosen.remove(case)  # by the county's edge: left out
+                continue
+            lon, lat = near
             offered = timed(offer_ms, open_cases_nearby, case.category, lon, lat)
             found["offered"] += case in [candidate.case for candidate in offered]
-            far_lon, far_lat = moved(case.lon, case.lat, rng.uniform(120, 190), rng)
+            far_lon, far_lat = far_point
             far_offer = open_cases_nearby(case.category, far_lon, far_lat)
             found["offered_far"] += case in [candidate.case for candidate in far_offer]
 
