@@ -42,6 +42,7 @@ from .selectors import (
     inbox_tabs,
     latest_result,
     may_see,
+    merged_codes,
     next_step_for,
     overview_by_region,
     timeline_of,
@@ -247,6 +248,7 @@ def _render_case(request, case, *, failed: ActionForm | None = None, status: int
         "action_forms": action_forms,
         "duplicates": likely_duplicates(case, cases_visible_to(request.user)),
         "may_merge": any(form.transition.action == "merge" for form in action_forms),
+        "merged_codes": merged_codes(case),
         "now": timezone.now(),
     }
     return render(request, "cases/case_detail.html", context, status=status)

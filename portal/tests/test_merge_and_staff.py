@@ -160,3 +160,13 @@ def test_the_call_back_list_has_unrated_cases_with_a_phone_closed_3_to_30_days_a
     assert "137****7777" in page and "13700007777" not in page
     assert "100.0 %" in page  # the one rating is 满意
     assert satisfaction(Case.objects.all()) == (1, 1)
+
+
+def test_the_surviving_case_page_lists_what_was_merged_into_it(client, merged, people):
+    survivor, second, called_in = merged
+    client.force_login(people["town_operator"])
+    page = client.get(reverse("cases:detail", args=[survivor.code])).content.decode()
+    assert "合并到本案的重复案件" in page
+    assert second.code in page and called_in.code in page
+    duplicate_page = client.get(reverse("cases:detail", args=[second.code])).content.decode()
+    assert "已合并到" in duplicate_page and survivor.code in duplicate_page
