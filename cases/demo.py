@@ -32,6 +32,7 @@ from .models import (
 from .scopes import Scope, approving_level
 from .selectors import RouteTable
 from .services import apply_transition, build_case, case_code, report_case, take_action
+from .signals import cases_added
 from .workflow import Transition, find_transition
 from .worktime import LOCAL, add_working_hours, limit_in_hours
 
@@ -313,6 +314,7 @@ def generate_demo_cases(
             ],
             batch_size=5000,
         )
+        cases_added.send(sender=Case, case_ids=[case.pk for case in cases])
         for day, last in serials.items():
             counter, _created = CaseCodeCounter.objects.get_or_create(
                 county_code=county.code, day=day

@@ -26,6 +26,7 @@ from .errors import CaseError
 from .models import Case, Category, Source, Status, TimelineEntry
 from .selectors import RouteTable
 from .services import case_row
+from .signals import cases_added
 from .worktime import LOCAL, deadline_after
 
 HISTORY_COLUMNS = [
@@ -322,7 +323,7 @@ def import_case_history(stream: TextIO, source_name: str) -> ImportResult:
         .values_list("code", flat=True)
         .iterator()
     )
-    imported = 0
+    imported, case_ids = 0, []
     with transaction.atomic():
         for chunk in _chunks(reader):
             located = importer.parse(chunk)
@@ -331,12 +332,15 @@ def import_case_history(stream: TextIO, source_name: str) -> ImportResult:
                 importer.error(row[0], "code", _("case %(code)s already exists") % {"code": row[1]})
             if importer.errors:
                 continue  # keep checking the rest, write nothing
-            cases, entries = importer.rows(located, _reserve_ids(len(located)))
+            first_id = _reserve_ids(len(located))
+            cases, entries = importer.rows(located, first_id)
             _insert(Case._meta.db_table, importer.case_columns, cases)
             _insert(TimelineEntry._meta.db_table, importer.timeline_columns, entries)
+            case_ids.extend(range(first_id, first_id + len(cases)))
             imported += len(cases)
         if importer.errors:
             raise CaseImportError(importer.errors)  # leaving the block rolls everything back
+        cases_added.send(sender=Case, case_ids=case_ids)
     refresh_planner_statistics()
     return ImportResult(imported=imported)
 

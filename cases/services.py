@@ -48,7 +48,7 @@ from .photos import (
     smaller_copies,
 )
 from .selectors import Route, may_see, route_for
-from .signals import case_merged
+from .signals import case_merged, timeline_appended
 from .workflow import Transition, can_take, find_transition
 from .worktime import LOCAL, deadline_after
 
@@ -200,6 +200,7 @@ def _append(
         public_note=public_note,
     )
     record_case_event(entry)
+    timeline_appended.send(sender=Case, entry=entry, case=case)
     return entry
 
 

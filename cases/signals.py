@@ -5,3 +5,12 @@ from django.dispatch import Signal
 # A duplicate was merged into a surviving case (cases.services, the "merge" step); sent with
 # `duplicate` and `survivor`. The portal moves the duplicate's followers to the survivor.
 case_merged = Signal()
+
+# A step was appended to a case's timeline (cases.services._append), the case saved as the step
+# left it; sent with `entry` and `case`. The command centre counts it (command.facts).
+timeline_appended = Signal()
+
+# Cases written in bulk with their timelines, around the services (a history import, the demo's
+# simulated year); sent with `case_ids` inside the writing transaction. The command centre
+# counts them.
+cases_added = Signal()

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "open311",
     "hotline",
     "portal",
+    "command",  # the command centre: indicators over aggregates (command.facts)
     "ninja",  # its Swagger UI from this site's static files, not a CDN
     "wangge",  # the shell: navigation, stylesheet, the demo loader
 ]

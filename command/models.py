@@ -1,0 +1,158 @@
+"""The command centre's aggregates: what happened to cases, counted by day, grid, category,
+department, source, level and step, so that an indicator over any region and period sums rows
+instead of scanning cases (command.facts keeps them current; `rebuild_facts` recounts them).
+
+A key may have several rows: a step adds its own row rather than updating a shared one, so that
+two reports in the same grid and day never wait on each other's transaction; figures sum rows
+anyway, and `compact_facts` (nightly) folds them into one row per key."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import CENTRE_LEVELS, Source
+from wangge.county import county_code_field, county_id_unique
+
+
+class Step(models.TextChoices):
+    """What is counted. Most are steps of the case loop on the day they were taken; a few are
+    states of the case, moved when the case changes: DUE and CLOSED_ON_TIME on its handling
+    deadline's day, HANDLED_ON_TIME and HANDLING_HOURS on its last feedback's day."""
+
+    REPORTED = "reported", _("Reported (上报)")
+    ACCEPTED = "accepted", _("Accepted (立案)")
+    REJECTED = "rejected", _("Not accepted (不予立案)")
+    MERGED = "merged", _("Merged as a duplicate (合并)")
+    DISPATCHED = "dispatched", _("Dispatched (派遣)")
+    HANDLED = "handled", _("Handled (处置反馈)")
+    REWORKED = "reworked", _("Sent back for rework (返工)")
+    EXTENDED = "extended", _("Extension approved (延期)")
+    SUSPENDED = "suspended", _("Suspended (挂账)")
+    SUPERVISED = "supervised", _("Put under supervision (督办)")
+    ESCALATED = "escalated", _("Escalated (上报上级)")
+    CLOSED = "closed", _("Closed (结案)")
+    RATED = "rated", _("Evaluated (评价)")
+    SATISFIED = "satisfied", _("Evaluated satisfied or fairly satisfied")
+    # States, on the day they came about:
+    DUE = "due", _("Due to be handled (应结案)")
+    HANDLED_ON_TIME = "handled_on_time", _("Handled by its deadline")
+    CLOSED_ON_TIME = "closed_on_time", _("Due, handled by then and closed (按期结案)")
+    HANDLING_HOURS = "handling_hours", _("Handled: working hours from dispatch")
+
+
+# Working-hour bounds of the handling-time histogram (Fact.bucket), from which percentiles are
+# read: bucket i holds hours in [BOUNDS[i-1], BOUNDS[i]), the last one everything above.
+HOUR_BOUNDS = (1, 2, 4, 8, 12, 16, 24, 32, 40, 48, 64, 80, 120, 160, 240, 400)
+
+# What a fact is counted by.
+FACT_KEY = (
+    "county_code",
+    "day",
+    "grid_id",
+    "category_id",
+    "department_id",
+    "source",
+    "level",
+    "step",
+    "bucket",
+)
+
+
+class Fact(models.Model):
+    """How many times one step happened on one day in one grid, for one category, department
+    (0: none yet), source and level; `hours` sums the working hours of HANDLING_HOURS, whose
+    facts are also counted by `bucket` of hours."""
+
+    county_code = county_code_field()
+    day = models.DateField(_("day"))
+    grid_id = models.BigIntegerField(_("grid"))
+    category_id = models.BigIntegerField(_("category"))
+    department_id = models.BigIntegerField(_("department"), default=0)
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    level = models.CharField(_("level"), max_length=10, choices=CENTRE_LEVELS)
+    step = models.CharField(_("step"), max_length=16, choices=Step.choices)
+    bucket = models.PositiveSmallIntegerField(
+        _("hours bucket"), default=0, help_text=_("Only for handling hours: see HOUR_BOUNDS.")
+    )
+    count = models.IntegerField(_("count"), default=0)
+    hours = models.FloatField(_("working hours"), default=0)
+
+    KEY = FACT_KEY
+
+    class Meta:
+        verbose_name = _("case fact")
+        verbose_name_plural = _("case facts")
+        constraints = [county_id_unique("fact")]
+        indexes = [models.Index(fields=["step", "day"], name="fact_step_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.step} ×{self.count}"
+
+
+class CaseState(models.Model):
+    """The state facts (Step.DUE …) a case adds to the aggregates now, as [step, day,
+    department_id, level, hours] rows: when the case changes, these are taken back and its new
+    ones added (command.facts.refresh_state)."""
+
+    county_code = county_code_field()
+    case_id = models.BigIntegerField(_("case"), unique=True)
+    facts = models.JSONField(_("facts"), default=list)
+
+    class Meta:
+        verbose_name = _("case's state facts")
+        verbose_name_plural = _("cases' state facts")
+        constraints = [county_id_unique("casestate")]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id}: {len(self.facts)} facts"
+
+
+class Indicator(models.Model):
+    """An indicator as data (the DHIS2 idea, over case facts): a numerator and an optional
+    denominator, each the sum of one step's facts under the same filters, times a factor, in a
+    unit, with its rule in plain words. Never edited in place: a change is a new version from a
+    moment on (command.services.revise_indicator), so a figure published last month can be
+    recomputed with last month's rule."""
+
+    county_code = county_code_field()
+    code = models.SlugField(_("code"), max_length=40)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    valid_from = models.DateTimeField(_("valid from"), default=timezone.now)
+    name = models.CharField(_("name"), max_length=60)
+    definition = models.TextField(_("definition"))
+    numerator = models.CharField(_("numerator"), max_length=16, choices=Step.choices)
+    numerator_hours = models.BooleanField(
+        _("numerator sums working hours"), default=False, help_text=_("Else it counts.")
+    )
+    denominator = models.CharField(
+        _("denominator"), max_length=16, choices=Step.choices, blank=True
+    )
+    percentile = models.PositiveSmallIntegerField(
+        _("percentile"),
+        null=True,
+        blank=True,
+        help_text=_("Give the numerator's hours at this percentile instead of a sum (e.g. 90)."),
+    )
+    factor = models.FloatField(_("factor"), default=1)
+    unit = models.CharField(_("unit"), max_length=12, blank=True)
+    # Filters, each a list; empty: no filter.
+    kinds = models.JSONField(_("kinds of problem"), default=list, blank=True)
+    sources = models.JSONField(_("sources"), default=list, blank=True)
+    levels = models.JSONField(_("levels"), default=list, blank=True)
+    categories = models.JSONField(_("category codes"), default=list, blank=True)
+    departments = models.JSONField(_("department codes"), default=list, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["order", "code", "-version"]
+        constraints = [
+            county_id_unique("indicator"),
+            models.UniqueConstraint(
+                fields=["county_code", "code", "version"], name="indicator_version_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} v{self.version}"

@@ -1,0 +1,181 @@
+"""Each shipped indicator against a hand-counted month: extensions, rework, escalation, a
+suspension, a supervision and a case that spans the month's boundary; a town's figures never
+include another town."""
+
+from datetime import date, datetime
+
+import pytest
+
+from cases.services import report_case, supervise_overdue, take_action
+from cases.worktime import LOCAL, working_hours_between
+from command.facts import hours_bucket
+from command.models import HOUR_BOUNDS
+from command.selectors import figure, indicator_at, percentile_of
+from command.services import revise_indicator
+from conftest import IN_FIRST_GRID
+from territory.models import Region
+
+NOVEMBER = (date(2026, 11, 1), date(2026, 12, 1))
+OCTOBER = (date(2026, 10, 1), date(2026, 11, 1))
+
+
+def at(month: int, day: int, hour: float) -> datetime:
+    return datetime(2026, month, day, int(hour), int(hour % 1 * 60), tzinfo=LOCAL)
+
+
+@pytest.fixture
+def month(people, categories):
+    """Rubbish reports in the west town (and one in the east) through November 2026."""
+    rubbish = categories["rubbish"]
+    town, county = people["town_operator"], people["county_operator"]
+    handler, worker = people["urban_handler"], people["grid_worker"]
+
+    def report(when, where=IN_FIRST_GRID):
+        lon, lat = where
+        return report_case(
+            reporter=worker, category=rubbish, description="垃圾", lon=lon, lat=lat, now=when
+        )
+
+    def steps(case, *taken):
+        for user, action, when, inputs in taken:
+            case = take_action(case, user, action, {"note": "因故"} | inputs, now=when)
+        return case
+
+    a = steps(
+        report(at(11, 2, 9)),
+        (town, "accept", at(11, 2, 10), {}),
+        (town, "dispatch", at(11, 2, 11), {}),
+        (handler, "start", at(11, 2, 11), {}),
+        (handler, "feed_back", at(11, 2, 11.5), {}),
+        (worker, "verify", at(11, 2, 16), {}),
+        (town, "close", at(11, 2, 17), {}),
+        (town, "evaluate", at(11, 3, 10), {"rating": 5}),
+    )
+    b = steps(report(at(11, 2, 9)), (town, "reject", at(11, 2, 10), {}))
+    c = steps(  # reported, dispatched and due in October; handled late, reworked, closed in November
+        report(at(10, 30, 9)),
+        (town, "accept", at(10, 30, 10), {}),
+        (town, "dispatch", at(10, 30, 11), {}),
+        (handler, "start", at(11, 2, 9), {}),
+        (handler, "feed_back", at(11, 20, 9), {}),
+        (worker, "rework", at(11, 20, 14), {}),
+        (handler, "feed_back", at(11, 23, 10), {}),
+        (worker, "verify", at(11, 23, 11), {}),
+        (town, "close", at(11, 23, 12), {}),
+        (town, "evaluate", at(11, 24, 9), {"rating": 2}),
+    )
+    d = steps(  # handled late
+        report(at(11, 5, 9)),
+        (town, "accept", at(11, 5, 10), {}),
+        (town, "dispatch", at(11, 5, 11), {}),
+        (handler, "start", at(11, 6, 9), {}),
+        (handler, "feed_back", at(11, 16, 9), {}),
+        (worker, "verify", at(11, 16, 10), {}),
+        (town, "close", at(11, 16, 11), {}),
+    )
+    east = Region.objects.get(code="610722002001001")
+    e = steps(
+        report(at(11, 6, 9), (east.centroid_lon, east.centroid_lat)),
+        (people["other_town_operator"], "accept", at(11, 6, 10), {}),
+    )
+    f = steps(  # extended, then suspended
+        report(at(11, 9, 9)),
+        (town, "accept", at(11, 9, 10), {}),
+        (town, "dispatch", at(11, 9, 11), {}),
+        (handler, "start", at(11, 9, 12), {}),
+        (handler, "request_extension", at(11, 10, 9), {"extension_hours": 14}),
+        (county, "approve_extension", at(11, 10, 10), {}),
+        (town, "suspend", at(11, 12, 9), {}),
+    )
+    g = steps(  # escalated to the county, accepted there
+        report(at(11, 10, 9)),
+        (town, "escalate", at(11, 10, 10), {}),
+        (county, "accept", at(11, 10, 11), {}),
+    )
+    h = steps(  # left undone past its deadline: supervised
+        report(at(11, 11, 9)),
+        (town, "accept", at(11, 11, 10), {}),
+        (town, "dispatch", at(11, 11, 11), {}),
+    )
+    supervise_overdue(now=at(11, 30, 9))
+    return dict(a=a, b=b, c=c, d=d, e=e, f=f, g=g, h=h)
+
+
+def value(code: str, region_code: str = "610722", period=NOVEMBER) -> float | None:
+    return figure(indicator_at(code), Region.objects.get(code=region_code), *period).value
+
+
+def test_the_month_is_as_the_fixture_says(month):
+    """The fixture's cases are on time or late as intended (rubbish: 4 working hours)."""
+    a, c, d = (month[key] for key in "acd")
+    assert a.fed_back_at <= a.handle_deadline
+    assert c.fed_back_at > c.handle_deadline and d.fed_back_at > d.handle_deadline
+    for key in "adfh":  # due in November
+        assert month[key].handle_deadline.astimezone(LOCAL).month == 11, key
+    assert c.handle_deadline.astimezone(LOCAL).month == 10
+
+
+def test_each_shipped_indicator_equals_the_hand_count(month):
+    hours = [
+        working_hours_between(month[key].dispatched_at, month[key].fed_back_at) for key in "acd"
+    ]
+    expected = {
+        "reported": 7,  # a b d e f g h (c was reported in October)
+        "valid_report_rate": 6 / 7 * 100,  # accepted: a d e f g h
+        "accepted": 6,
+        "handled": 4,  # a, c twice, d
+        "handling_rate": 4 / 4 * 100,  # dispatched in November: a d f h
+        "handled_on_time_rate": 1 / 3 * 100,  # a; c and d late
+        "closed": 3,
+        "closing_rate": 3 / 6 * 100,
+        "closed_on_time_rate": 1 / 4 * 100,  # due: a d f h; on time and closed: a
+        "rework_rate": 1 / 6 * 100,
+        "extended": 1,
+        "suspended": 1,
+        "supervised": 1,  # h
+        "average_handling_hours": sum(hours) / 3,
+        "satisfaction": 1 / 2 * 100,  # a rated 5, c rated 2
+    }
+    assert {code: value(code) for code in expected} == pytest.approx(expected)
+    # Read from a histogram: in the bucket of the nearest-rank 90th percentile (the longest).
+    assert hours_bucket(value("p90_handling_hours")) == hours_bucket(max(hours))
+
+
+def test_a_percentile_is_interpolated_in_its_bucket():
+    assert percentile_of({}, 90) is None
+    assert percentile_of({0: 10}, 50) == pytest.approx(0.5)  # bucket 0: [0, 1)
+    # 10 cases under 1 hour, 10 in [8, 12): the 90th is the 8th of the second bucket's 10.
+    assert percentile_of({0: 10, 4: 10}, 90) == pytest.approx(8 + 4 * 8 / 10)
+    assert percentile_of({0: 1, len(HOUR_BOUNDS): 9}, 90) == HOUR_BOUNDS[-1]  # open-ended
+    assert percentile_of({0: 5, 3: 0, 4: 5}, 90) == pytest.approx(8 + 4 * 4 / 5)  # 0: skipped
+
+
+def test_a_town_never_counts_another_towns_cases(month):
+    assert value("reported", "610722001") == 6  # e is in the east town
+    assert value("accepted", "610722001") == 5
+    assert value("reported", "610722002") == 1
+    assert value("reported", "610722001001001") == 6  # the west cases' grid
+
+
+def test_a_period_counts_what_happened_in_it(month):
+    assert value("reported", period=OCTOBER) == 1  # c
+    assert value("accepted", period=OCTOBER) == 1
+    assert value("closing_rate", period=OCTOBER) == 0  # accepted one, closed none
+    assert value("satisfaction", period=OCTOBER) is None  # nothing rated: no rate to give
+    assert value("closed_on_time_rate", period=OCTOBER) == 0  # c was due, and late
+
+
+def test_a_revised_indicator_keeps_last_months_rule(month):
+    rework = indicator_at("rework_rate")
+    rework.denominator = "due"
+    revise_indicator(rework, valid_from=at(12, 1, 0))
+
+    assert indicator_at("rework_rate", at(11, 30, 12)).denominator == "accepted"
+    assert indicator_at("rework_rate", at(12, 2, 0)).denominator == "due"
+    november_rule = indicator_at("rework_rate", at(11, 30, 12))
+    november = figure(november_rule, Region.objects.get(code="610722"), *NOVEMBER)
+    assert november.value == pytest.approx(1 / 6 * 100)
+    december_rule = indicator_at("rework_rate", at(12, 2, 0))
+    assert figure(december_rule, Region.objects.get(code="610722"), *NOVEMBER).value == (
+        pytest.approx(1 / 4 * 100)  # the same month by the new rule: over the 4 cases due
+    )
