@@ -1,17 +1,23 @@
 """Figures of the indicators (command.models.Indicator) for a region and a period, summed from
 the facts (command.models.Fact), never from the cases."""
 
-from dataclasses import dataclass
-from datetime import date, datetime
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
-from cases.models import Category
-from staff.models import Department
+from cases.models import Case, Category, TimelineEntry, overdue_condition
+from cases.selectors import cases_visible_to
+from cases.worktime import LOCAL
+from staff.models import Department, Role
 from territory.models import Level, Region
 
 from .models import HOUR_BOUNDS, Fact, Indicator, Step
+from .periods import Period
 
 
 def indicator_at(code: str, moment: datetime | None = None) -> Indicator | None:
@@ -24,10 +30,10 @@ def indicator_at(code: str, moment: datetime | None = None) -> Indicator | None:
     )
 
 
-def current_indicators() -> list[Indicator]:
-    """Each indicator's version in force now, in their order."""
+def current_indicators(moment: datetime | None = None) -> list[Indicator]:
+    """Each indicator's version in force at that moment (now by default), in their order."""
     latest: dict[str, Indicator] = {}
-    for indicator in Indicator.objects.filter(valid_from__lte=timezone.now()).order_by(
+    for indicator in Indicator.objects.filter(valid_from__lte=moment or timezone.now()).order_by(
         "valid_from", "version"
     ):
         latest[indicator.code] = indicator
@@ -51,6 +57,19 @@ class Figure:
         if not self.denominator:
             return None
         return self.numerator * self.indicator.factor / self.denominator
+
+    @property
+    def display(self) -> str:
+        """The value as the pages and exports write it: a rate to one decimal with its %,
+        hours to one decimal, counts whole; a dash where there is none."""
+        value = self.value
+        if value is None:
+            return "—"
+        if self.indicator.unit == "%":
+            return f"{value:.1f}%"
+        if self.indicator.numerator_hours or self.indicator.percentile:
+            return f"{value:.1f}"
+        return f"{value:.0f}"
 
 
 def _category_filter(codes: list[str]) -> Q:
@@ -104,32 +123,279 @@ def percentile_of(histogram: dict[int, int], percent: float) -> float | None:
     return float(HOUR_BOUNDS[-1])
 
 
-def figure(indicator: Indicator, region: Region, start: date, end: date) -> Figure:
-    """The indicator's figure for the region over [start, end)."""
-    steps = {indicator.numerator, indicator.denominator} - {""}
-    sums = {
-        row["step"]: row
-        for row in facts_for(indicator, region, start, end)
-        .filter(step__in=steps)
-        .values("step")
-        .annotate(count=Sum("count"), hours=Sum("hours"))
+@dataclass
+class Sums:
+    """What an indicator is computed from: per step, the facts' counts and hours, and the
+    handling-time histogram ({bucket: count})."""
+
+    counts: dict[str, float] = field(default_factory=dict)
+    hours: dict[str, float] = field(default_factory=dict)
+    histogram: dict[int, float] = field(default_factory=dict)
+
+    def add(self, step: str, bucket: int, count: float, hours: float) -> None:
+        self.counts[step] = self.counts.get(step, 0) + count
+        self.hours[step] = self.hours.get(step, 0) + hours
+        if step == Step.HANDLING_HOURS:
+            self.histogram[bucket] = self.histogram.get(bucket, 0) + count
+
+    def merge(self, other: "Sums") -> None:
+        for step, count in other.counts.items():
+            self.counts[step] = self.counts.get(step, 0) + count
+            self.hours[step] = self.hours.get(step, 0) + other.hours.get(step, 0)
+        for bucket, count in other.histogram.items():
+            self.histogram[bucket] = self.histogram.get(bucket, 0) + count
+
+
+def steps_of(indicators: Iterable[Indicator]) -> set[str]:
+    steps = set()
+    for indicator in indicators:
+        steps |= {indicator.numerator, indicator.denominator} - {""}
+    return steps
+
+
+def step_sums(
+    indicators: list[Indicator], region: Region, start: date, end: date, by_grid: bool = False
+) -> dict[int | None, Sums]:
+    """The sums the indicators need, which must share their filters (the first one's are
+    used), over the region and [start, end): for the whole region under None, or by grid."""
+    group = ("grid_id", "step", "bucket") if by_grid else ("step", "bucket")
+    rows = (
+        facts_for(indicators[0], region, start, end)
+        .filter(step__in=steps_of(indicators))
+        .values_list(*group)
+        .annotate(Sum("count"), Sum("hours"))
         .order_by()
-    }
-    numerator = sums.get(indicator.numerator, {})
-    denominator = sums.get(indicator.denominator, {}) if indicator.denominator else None
+    )
+    sums: dict[int | None, Sums] = defaultdict(Sums)
+    for row in rows:
+        grid = row[0] if by_grid else None
+        step, bucket, count, hours = row[-4:]
+        sums[grid].add(step, bucket, count or 0, hours or 0)
+    return sums
+
+
+def figure_of(indicator: Indicator, sums: Sums) -> Figure:
+    """The indicator's figure from its sums."""
+    numerator = (sums.hours if indicator.numerator_hours else sums.counts).get(
+        indicator.numerator, 0
+    )
+    denominator = sums.counts.get(indicator.denominator, 0) if indicator.denominator else None
     percentile = None
     if indicator.percentile:
-        histogram = dict(
-            facts_for(indicator, region, start, end)
-            .filter(step=Step.HANDLING_HOURS)
-            .values_list("bucket")
-            .annotate(Sum("count"))
-            .order_by()
+        percentile = percentile_of(sums.histogram, indicator.percentile)
+    return Figure(indicator, numerator, denominator, percentile)
+
+
+def figure(indicator: Indicator, region: Region, start: date, end: date) -> Figure:
+    """The indicator's figure for the region over [start, end)."""
+    return figure_of(indicator, step_sums([indicator], region, start, end)[None])
+
+
+def _filters(indicator: Indicator) -> tuple:
+    return tuple(
+        tuple(sorted(getattr(indicator, name)))
+        for name in ("kinds", "sources", "levels", "categories", "departments")
+    )
+
+
+def figures(indicators: list[Indicator], region: Region, start: date, end: date) -> list[Figure]:
+    """Each indicator's figure for the region over [start, end): one query per set of filters
+    (the shipped set has one)."""
+    by_filters: dict[tuple, list[Indicator]] = defaultdict(list)
+    for indicator in indicators:
+        by_filters[_filters(indicator)].append(indicator)
+    found: dict[int, Figure] = {}
+    for group in by_filters.values():
+        sums = step_sums(group, region, start, end)[None]
+        found |= {indicator.pk: figure_of(indicator, sums) for indicator in group}
+    return [found[indicator.pk] for indicator in indicators]
+
+
+def child_figures(
+    indicator: Indicator, region: Region, start: date, end: date
+) -> list[tuple[Region, Figure]]:
+    """The indicator's figure for each region one level below (each grid of a village …): one
+    query, by grid, summed up the tree here."""
+    children = list(Region.objects.filter(parent=region).order_by("code"))
+    if not children:
+        return []
+    depth = len(region.ancestor_codes())
+    child_of = {
+        pk: path.strip("/").split("/")[depth]
+        for pk, path in Region.objects.subtree(region).grids().values_list("pk", "path")
+    }
+    by_child: dict[str, Sums] = defaultdict(Sums)
+    for grid, sums in step_sums([indicator], region, start, end, by_grid=True).items():
+        by_child[child_of.get(grid, "")].merge(sums)
+    return [(child, figure_of(indicator, by_child[child.code])) for child in children]
+
+
+# --- what a page of the command centre shows ------------------------------------------------
+
+COMMAND_ROLES = (Role.OPERATOR, Role.LEADER, Role.ADMIN)
+DEFAULT_INDICATOR = "closed_on_time_rate"
+CLASSES = 5
+
+
+def may_command(user) -> bool:
+    return user.is_authenticated and user.role in COMMAND_ROLES
+
+
+def command_area(user) -> Region:
+    """The subtree a leader or centre sees: their own region (the county for an administrator)."""
+    from territory.counties import instance_county
+
+    return user.region if user.region_id else instance_county()
+
+
+def region_in_area(user, code: str | None) -> Region | None:
+    """The region with this code if it lies in the user's area (the area itself without a
+    code); None otherwise, as if it did not exist."""
+    area = command_area(user)
+    if not code or code == area.code:
+        return area
+    region = Region.objects.filter(code=code).first()
+    return region if region is not None and area.contains(region) else None
+
+
+def trail(area: Region, region: Region) -> list[Region]:
+    """The regions from the user's area down to `region`: the page's breadcrumbs."""
+    codes = region.ancestor_codes()[len(area.ancestor_codes()) - 1 :]
+    found = {found.code: found for found in Region.objects.filter(code__in=codes)}
+    return [found[code] for code in codes if code in found]
+
+
+def class_breaks(values: list[float], classes: int = CLASSES) -> list[float]:
+    """Upper bounds of up to `classes` classes holding about as many regions each (quantiles of
+    the distinct values, so a class is never empty); the last is the largest value."""
+    distinct = sorted(set(values))
+    if not distinct:
+        return []
+    classes = min(classes, len(distinct))
+    return [
+        distinct[math.ceil(len(distinct) * (index + 1) / classes) - 1] for index in range(classes)
+    ]
+
+
+def class_of(value: float | None, breaks: list[float]) -> int | None:
+    """Which class (0 …) a value falls in; None for a region with no figure."""
+    if value is None:
+        return None
+    for index, bound in enumerate(breaks):
+        if value <= bound:
+            return index
+    return len(breaks) - 1
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One indicator for the region: this period, the one before and the same one a year
+    before."""
+
+    indicator: Indicator
+    now: Figure
+    before: Figure
+    year_before: Figure
+
+    @property
+    def change(self) -> float | None:
+        if self.now.value is None or self.before.value is None:
+            return None
+        return self.now.value - self.before.value
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    region: Region
+    figure: Figure
+    colour_class: int | None
+
+
+def moment_of(period: Period) -> datetime:
+    """When a period's figures are computed by: the rule in force at its end, or now."""
+    end = datetime.combine(period.end, time.min, tzinfo=LOCAL)
+    return min(end, timezone.now())
+
+
+def indicator_rows(region: Region, period: Period) -> list[IndicatorRow]:
+    """Every indicator for the region over the period, beside the period before and the same
+    period a year before, each by the rule in force at the end of the period it covers."""
+    indicators = current_indicators(moment_of(period))
+    now = figures(indicators, region, period.start, period.end)
+    before, year_before = period.previous(), period.a_year_before()
+    return [
+        IndicatorRow(indicator, figure, *others)
+        for indicator, figure, *others in zip(
+            indicators,
+            now,
+            _by_rule_of(indicators, region, before),
+            _by_rule_of(indicators, region, year_before),
+            strict=True,
         )
-        percentile = percentile_of(histogram, indicator.percentile)
-    return Figure(
-        indicator,
-        numerator.get("hours" if indicator.numerator_hours else "count") or 0,
-        None if denominator is None else denominator.get("count") or 0,
-        percentile,
+    ]
+
+
+def _by_rule_of(indicators: list[Indicator], region: Region, period: Period) -> list[Figure]:
+    """Each indicator over an earlier period, by the rule that was in force then."""
+    then = {indicator.code: indicator for indicator in current_indicators(moment_of(period))}
+    earlier = [then.get(indicator.code, indicator) for indicator in indicators]
+    return figures(earlier, region, period.start, period.end)
+
+
+def legend(children: list[ChildRow]) -> list[tuple[int, str, str]]:
+    """Each colour class with the lowest and highest figure in it, as written on the page."""
+    found: dict[int, list[Figure]] = defaultdict(list)
+    for row in children:
+        if row.colour_class is not None:
+            found[row.colour_class].append(row.figure)
+    return [
+        (
+            colour,
+            min(found[colour], key=lambda figure: figure.value).display,
+            max(found[colour], key=lambda figure: figure.value).display,
+        )
+        for colour in sorted(found)
+    ]
+
+
+def child_rows(indicator: Indicator, region: Region, period: Period) -> list[ChildRow]:
+    rows = child_figures(indicator, region, period.start, period.end)
+    breaks = class_breaks([figure.value for _child, figure in rows if figure.value is not None])
+    return [ChildRow(child, figure, class_of(figure.value, breaks)) for child, figure in rows]
+
+
+# --- the live feed ----------------------------------------------------------------------------
+
+FEED_ROWS = 6
+ESCALATED_WITHIN = timedelta(days=7)
+REGION_COLUMN = {Level.TOWN: "town", Level.VILLAGE: "village", Level.GRID: "grid"}
+
+
+@dataclass(frozen=True)
+class Feed:
+    new: list[Case]
+    overdue_count: int
+    overdue: list[Case]
+    escalated: list[TimelineEntry]
+
+
+def feed(user, region: Region, now: datetime) -> Feed:
+    """What moves in the region now, among the cases the user may see: the latest reports, the
+    open cases past their deadline (the longest past first) and this week's escalations."""
+    cases = cases_visible_to(user)
+    column = REGION_COLUMN.get(region.level)
+    if column:
+        cases = cases.filter(**{column: region})
+    cases = cases.select_related("category", "town", "village")
+    overdue = cases.filter(overdue_condition(now))
+    escalations = TimelineEntry.objects.filter(
+        action="escalate", at__gte=now - ESCALATED_WITHIN, case__in=cases.values("pk")
+    )
+    return Feed(
+        new=list(cases.order_by("-reported_at")[:FEED_ROWS]),
+        overdue_count=overdue.count(),
+        overdue=list(overdue.order_by("handle_deadline", "accept_deadline")[:FEED_ROWS]),
+        escalated=list(
+            escalations.select_related("case", "case__category").order_by("-at")[:FEED_ROWS]
+        ),
     )

@@ -315,3 +315,44 @@ _grid_collections = RebuiltOnChange(GridCollections.build)
 def grid_collection(region: Region) -> Payload:
     """The grids under a region as GeoJSON, raw and gzipped, with its version for the ETag."""
     return _grid_collections.get().payload(region)
+
+
+# --- the regions one level below a region, for the command centre's coloured map ---------------
+
+# Towns and villages are drawn whole at the zooms that show them: simplified as one coverage (so
+# neighbours keep their common border); grids as they are.
+CHILD_OUTLINE_TOLERANCE = {Level.TOWN: TOWN_OUTLINE_TOLERANCE, Level.VILLAGE: 0.0001}
+
+
+def _children_outlines(region: Region) -> Payload:
+    children = list(
+        Region.objects.filter(parent=region)
+        .exclude(boundary="")
+        .only("code", "name", "level", "boundary")
+        .order_by("code")
+    ) or [region]  # a grid: itself
+    polygons = shapely.from_geojson([child.boundary for child in children])
+    tolerance = CHILD_OUTLINE_TOLERANCE.get(children[0].level)
+    if tolerance:
+        polygons = shapely.coverage_simplify(polygons, tolerance)
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"code": child.code, "name": child.name, "level": child.level},
+            "geometry": mapping(shapely.set_precision(polygon, 1e-6)),
+        }
+        for child, polygon in zip(children, polygons, strict=True)
+    ]
+    return Payload.of(compact({"type": "FeatureCollection", "features": features}))
+
+
+_children_kept = RebuiltOnChange(dict)  # region code → Payload; a new dict when grids change
+
+
+def children_outlines(region: Region) -> Payload:
+    """The outlines of the regions one level below `region` (a grid's own), as GeoJSON."""
+    kept = _children_kept.get()
+    payload = kept.get(region.code)
+    if payload is None:
+        payload = kept[region.code] = _children_outlines(region)
+    return payload

@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("privacy/", include("privacy.urls")),
     path("rollup/", include("rollup.urls")),
+    path("command/", include("command.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("open311.urls")),
     path("hotline/", include("hotline.urls")),

@@ -1,0 +1,150 @@
+"""The command centre's figures as Excel (Chinese headers, widths, number formats, a frozen
+header row) and CSV (UTF-8 with a byte-order mark, which Excel needs to read Chinese)."""
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from territory.models import Region
+
+from .models import Indicator
+from .periods import Period
+from .selectors import ChildRow, IndicatorRow
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HEADER_FILL = PatternFill("solid", fgColor="DDE8E3")
+
+
+def _number(value: float | None) -> float | int | None:
+    """A whole number as such (a count), anything else to four decimals."""
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else round(value, 4)
+
+
+def _number_format(indicator: Indicator) -> str:
+    if indicator.unit == "%":
+        return "0.0"
+    if indicator.numerator_hours or indicator.percentile:
+        return "0.0"
+    return "0"
+
+
+def _indicator_table(period: Period, rows: list[IndicatorRow]) -> tuple[list[str], list[list]]:
+    header = [
+        _("Indicator"),
+        _("Unit"),
+        period.code,
+        _("Numerator"),
+        _("Denominator"),
+        period.previous().code,
+        period.a_year_before().code,
+        _("Rule"),
+    ]
+    body = [
+        [
+            row.indicator.name,
+            row.indicator.unit,
+            _number(row.now.value),
+            _number(row.now.numerator),
+            _number(row.now.denominator),
+            _number(row.before.value),
+            _number(row.year_before.value),
+            row.indicator.definition,
+        ]
+        for row in rows
+    ]
+    return header, body
+
+
+def _children_table(indicator: Indicator, children: list[ChildRow]) -> tuple[list[str], list[list]]:
+    header = [
+        _("Code"),
+        _("Region"),
+        f"{indicator.name} ({indicator.unit})" if indicator.unit else indicator.name,
+        _("Numerator"),
+        _("Denominator"),
+    ]
+    body = [
+        [
+            row.region.code,
+            row.region.name,
+            _number(row.figure.value),
+            _number(row.figure.numerator),
+            _number(row.figure.denominator),
+        ]
+        for row in children
+    ]
+    return header, body
+
+
+def _sheet(book: Workbook, title: str, header: list[str], body: list[list], formats: dict):
+    sheet = book.create_sheet(title)
+    sheet.append(header)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = HEADER_FILL
+        cell.alignment = Alignment(vertical="center", wrap_text=True)
+    for index, values in enumerate(body):
+        sheet.append(values)
+        for column, number_format in formats.get(index, {}).items():
+            sheet.cell(row=index + 2, column=column).number_format = number_format
+    for column, _title in enumerate(header, start=1):
+        width = max([_width(header[column - 1])] + [_width(values[column - 1]) for values in body])
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(width + 2, 8), 60)
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def _width(value) -> int:
+    """Columns as wide as their text: a Chinese character takes two."""
+    text = "" if value is None else str(value)
+    return sum(2 if ord(character) > 0x2E80 else 1 for character in text)
+
+
+def workbook(
+    region: Region,
+    period: Period,
+    indicator: Indicator,
+    rows: list[IndicatorRow],
+    children: list[ChildRow],
+) -> bytes:
+    book = Workbook()
+    book.remove(book.active)
+    header, body = _indicator_table(period, rows)
+    formats = {
+        index: {column: _number_format(row.indicator) for column in (3, 6, 7)}
+        for index, row in enumerate(rows)
+    }
+    sheet = _sheet(book, _("Indicators"), header, body, formats)
+    sheet.column_dimensions["H"].width = 60
+    for cells in sheet.iter_rows(min_row=2, min_col=8, max_col=8):
+        cells[0].alignment = Alignment(wrap_text=True, vertical="top")
+    header, body = _children_table(indicator, children)
+    formats = {index: {3: _number_format(indicator)} for index in range(len(children))}
+    _sheet(book, _("Parts of %(region)s") % {"region": region.name}, header, body, formats)
+    book.properties.title = f"{region.name} {period.code}"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _csv(header: list[str], body: list[list]) -> str:
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows([["" if value is None else value for value in values] for values in body])
+    return out.getvalue()
+
+
+def csv_text(period: Period, rows: list[IndicatorRow]) -> str:
+    return _csv(*_indicator_table(period, rows))
+
+
+def children_csv(indicator: Indicator, children: list[ChildRow]) -> str:
+    return _csv(*_children_table(indicator, children))

@@ -1,0 +1,132 @@
+"""The command centre's pages over the hand-counted November: what each level sees, that a town
+never reaches another, that parts add up to their region, and that the exports carry the same
+figures as the selectors."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from cases.services import report_case, take_action
+from command.selectors import figure, indicator_at
+from command.tests.month import NOVEMBER
+from conftest import IN_FIRST_GRID
+from territory.models import Region
+
+CENTRE = reverse("command:centre")
+
+
+def page(client, user, **params):
+    client.force_login(user)
+    return client.get(CENTRE, params)
+
+
+def test_a_county_leader_sees_the_towns_and_drills_down_to_a_grid(client, people, month):
+    response = page(client, people["leader"], indicator="reported", period="2026-11")
+    assert response.status_code == 200
+    towns = {row.region.code: row.figure.value for row, _url in response.context["children"]}
+    assert towns == {"610722001": 6, "610722002": 1}
+    # Parts add up to the region (regions sum their grids up the tree).
+    rows = {row.indicator.code: row for row, _url in response.context["rows"]}
+    assert rows["reported"].now.value == sum(towns.values()) == 7
+    assert rows["reported"].before.value == 1  # October: c
+
+    response = page(client, people["leader"], region="610722001", indicator="reported")
+    trail = [region.code for region, _url in response.context["trail"]]
+    assert trail == ["610722", "610722001"]
+    village = response.context["children"][0][0].region
+    response = page(client, people["leader"], region=village.code, indicator="reported")
+    grid = response.context["children"][0][0].region
+    assert grid.level == "grid"
+    response = page(client, people["leader"], region=grid.code, period="2026-11")
+    assert response.status_code == 200
+    assert response.context["children"] == []  # a grid has no parts: the bottom
+    assert [region.code for region, _url in response.context["trail"]][-1] == grid.code
+
+
+def test_a_town_operator_never_sees_another_town(client, people, month):
+    operator = people["town_operator"]  # the west town, 610722001
+    response = page(client, operator, indicator="reported", period="2026-11")
+    assert response.context["view"].region.code == "610722001"
+    rows = {row.indicator.code: row for row, _url in response.context["rows"]}
+    assert rows["reported"].now.value == 6  # not the east town's e
+    for region in ("610722", "610722002", "610722002001", "610722002001001"):
+        for name in ("command:centre", "command:outlines", "command:live", "command:export_csv"):
+            assert client.get(reverse(name), {"region": region}).status_code == 404, (region, name)
+
+
+def test_only_centres_leaders_and_administrators_come_in(client, people):
+    assert client.get(CENTRE).status_code == 302  # to the login
+    for name in ("grid_worker", "urban_handler"):
+        client.force_login(people[name])
+        assert client.get(CENTRE).status_code == 403
+    client.force_login(people["admin"])
+    assert client.get(CENTRE).status_code == 200
+
+
+def test_a_wrong_period_is_told_and_the_month_shown(client, people):
+    response = page(client, people["leader"], period="11月")
+    assert response.status_code == 200
+    assert "不是一个时段" in response.context["view"].error
+    assert response.context["view"].period.kind == "month"
+
+
+def test_the_excel_export_holds_the_figures_of_the_database(client, people, month):
+    client.force_login(people["leader"])
+    response = client.get(
+        reverse("command:export_xlsx"), {"indicator": "closed_on_time_rate", "period": "2026-11"}
+    )
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    book = load_workbook(io.BytesIO(response.content))
+    indicators, parts = book.worksheets
+    assert indicators.freeze_panes == "A2"
+    assert indicators["A1"].value == "指标"
+    county = Region.objects.get(code="610722")
+    by_name = {row[0]: row for row in indicators.iter_rows(min_row=2, values_only=True)}
+    for code in ("reported", "closed_on_time_rate", "average_handling_hours", "satisfaction"):
+        indicator = indicator_at(code)
+        assert by_name[indicator.name][2] == pytest.approx(
+            figure(indicator, county, *NOVEMBER).value
+        )
+    assert by_name["按期结案率"][2] == pytest.approx(25.0)  # 1 of the 4 due
+    assert indicators["C3"].number_format == "0.0"
+    towns = {row[0]: row[2] for row in parts.iter_rows(min_row=2, values_only=True)}
+    west = Region.objects.get(code="610722001")
+    assert towns["610722001"] == pytest.approx(
+        figure(indicator_at("closed_on_time_rate"), west, *NOVEMBER).value
+    )
+    assert towns["610722002"] is None  # nothing due in the east town: no rate to give
+
+
+def test_the_csv_exports_open_in_excel(client, people, month):
+    client.force_login(people["leader"])
+    response = client.get(
+        reverse("command:export_csv"),
+        {"period": "2026-11", "indicator": "reported", "table": "regions"},
+    )
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")  # Excel reads UTF-8 only with it
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0][:2] == ["代码", "区域"]
+    assert {row[0]: row[2] for row in rows[1:]} == {"610722001": "6", "610722002": "1"}
+
+
+def test_the_live_feed_shows_new_overdue_and_escalated_cases(client, people, categories, month):
+    fresh = report_case(
+        reporter=people["grid_worker"],
+        category=categories["rubbish"],
+        description="刚刚发现",
+        lon=IN_FIRST_GRID[0],
+        lat=IN_FIRST_GRID[1],
+    )
+    take_action(fresh, people["town_operator"], "escalate", {"note": "需县里协调"})
+    client.force_login(people["leader"])
+    feed = client.get(reverse("command:live")).context["feed"]
+    assert feed.new[0] == fresh
+    assert [entry.case for entry in feed.escalated] == [fresh]  # g's was weeks ago
+    assert month["h"] in feed.overdue  # supervised, still open past its deadline
+    client.force_login(people["other_town_operator"])  # the east town sees none of it
+    feed = client.get(reverse("command:live")).context["feed"]
+    assert fresh not in feed.new and not feed.escalated and month["h"] not in feed.overdue

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "command"
+urlpatterns = [
+    path("", views.centre, name="centre"),
+    path("outlines.json", views.outlines, name="outlines"),
+    path("live/", views.live, name="live"),
+    path("export.xlsx", views.export, {"form": "xlsx"}, name="export_xlsx"),
+    path("export.csv", views.export, {"form": "csv"}, name="export_csv"),
+]
