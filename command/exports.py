@@ -20,10 +20,10 @@ HEADER_FILL = PatternFill("solid", fgColor="DDE8E3")
 
 
 def _number(value: float | None) -> float | int | None:
-    """A whole number as such (a count), anything else to four decimals."""
+    """A whole number as such (a count)."""
     if value is None:
         return None
-    return int(value) if float(value).is_integer() else round(value, 4)
+    return int(value) if float(value).is_integer() else value
 
 
 def _number_format(indicator: Indicator) -> str:
@@ -133,12 +133,19 @@ def workbook(
     return out.getvalue()
 
 
+def _csv_cell(value) -> str | int | float:
+    """Text has no number format: a fraction to four decimals, nothing as an empty cell."""
+    if value is None:
+        return ""
+    return round(value, 4) if isinstance(value, float) else value
+
+
 def _csv(header: list[str], body: list[list]) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(header)
-    writer.writerows([["" if value is None else value for value in values] for values in body])
+    writer.writerows([[_csv_cell(value) for value in values] for values in body])
     return out.getvalue()
 
 

@@ -358,10 +358,27 @@ def legend(children: list[ChildRow]) -> list[tuple[int, str, str]]:
     ]
 
 
+def colour_of(value: float | None, breaks: list[float]) -> int | None:
+    """The palette's colour (0 … CLASSES - 1) of a value: its class, spread over the whole
+    palette when there are fewer classes than colours (two classes: the lightest and darkest)."""
+    found = class_of(value, breaks)
+    if found is None or len(breaks) < 2:
+        return None if found is None else CLASSES // 2
+    return round(found * (CLASSES - 1) / (len(breaks) - 1))
+
+
 def child_rows(indicator: Indicator, region: Region, period: Period) -> list[ChildRow]:
     rows = child_figures(indicator, region, period.start, period.end)
     breaks = class_breaks([figure.value for _child, figure in rows if figure.value is not None])
-    return [ChildRow(child, figure, class_of(figure.value, breaks)) for child, figure in rows]
+    return [ChildRow(child, figure, colour_of(figure.value, breaks)) for child, figure in rows]
+
+
+def cases_filter(region: Region) -> str:
+    """The inbox's filter for the cases of a region ("" for the whole area)."""
+    column = REGION_COLUMN.get(region.level)
+    if column is None:
+        return ""
+    return f"{'grid_id' if column == 'grid' else column}={region.pk}"
 
 
 # --- the live feed ----------------------------------------------------------------------------

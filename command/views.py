@@ -20,10 +20,12 @@ from .models import Indicator
 from .periods import Period, PeriodError, month_of, parse_period
 from .selectors import (
     DEFAULT_INDICATOR,
+    cases_filter,
     child_rows,
     command_area,
     current_indicators,
     feed,
+    figures,
     indicator_rows,
     legend,
     may_command,
@@ -100,8 +102,10 @@ def centre(request):
                 "url": "?" + view.query(region=row.region.code),
             }
             for row in children
-        ],
+        ]
+        or [own_value(view)],
         "legend": legend(children),
+        "cases_filter": cases_filter(view.region),
         "earlier": "?" + view.query(period=view.period.previous().code),
         "later": "?" + view.query(period=following.code)
         if following.start <= timezone.localdate()
@@ -110,6 +114,12 @@ def centre(request):
         "feed": feed(request.user, view.region, timezone.now()),
     }
     return render(request, "command/centre.html", context)
+
+
+def own_value(view: View) -> dict:
+    """A grid, which has no parts, is drawn itself with its own figure (uncoloured)."""
+    figure = figures([view.indicator], view.region, view.period.start, view.period.end)[0]
+    return {"code": view.region.code, "display": figure.display, "colour": None, "url": ""}
 
 
 @login_required
