@@ -12,18 +12,23 @@ lock until the step's transaction ends, and every other report of the same grid,
 day would queue behind it (PostgreSQL's lock timeout then refuses them).
 """
 
+import json
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
+from types import SimpleNamespace
 
 from django.db import connection, transaction
+from django.db.models import Case as DbCase
+from django.db.models import CharField, Count, F, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.dispatch import receiver
 
 from cases.models import Case, Status, TimelineEntry
 from cases.signals import cases_added, timeline_appended
 from cases.worktime import LOCAL, working_hours_between
 
-from .models import HOUR_BOUNDS, CaseState, Fact, Step
+from .models import HOUR_BOUNDS, CaseState, Fact, MonthFact, Step
 
 # The timeline's actions that count, and as what.
 EVENT_STEPS = {
@@ -106,56 +111,75 @@ def _keyed(case: Case, facts: Iterable[CaseFact], sign: int) -> dict[Key, list[f
     return totals
 
 
-COLUMNS = ", ".join(Fact.KEY)
-INSERT = (
-    f"INSERT INTO {Fact._meta.db_table} ({COLUMNS}, count, hours) "
-    f"VALUES ({', '.join(['%s'] * len(Fact.KEY))}, %s, %s)"
-)
+def _insert_sql(model) -> str:
+    columns = ", ".join((*model.KEY, "count", "hours"))
+    marks = ", ".join(["%s"] * (len(model.KEY) + 2))
+    return f"INSERT INTO {model._meta.db_table} ({columns}) VALUES ({marks})"
+
+
+def by_month(totals: dict[Key, list[float]]) -> dict[tuple, list[float]]:
+    """The same counts by month and grid only (command.models.MonthFact)."""
+    months: dict[tuple, list[float]] = defaultdict(lambda: [0, 0.0])
+    for (county, day, grid, _category, _department, _source, _level, step, bucket), (
+        count,
+        hours,
+    ) in totals.items():
+        total = months[(county, f"{day[:8]}01", grid, step, bucket)]
+        total[0] += count
+        total[1] += hours
+    return months
 
 
 def add(totals: dict[Key, list[float]]) -> None:
-    """Add these counts and hours to the aggregates, as new rows."""
-    rows = [(*key, count, hours) for key, (count, hours) in totals.items() if count or hours]
-    if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(INSERT, rows)
+    """Add these counts and hours to the aggregates, as new rows, by day and by month."""
+    with connection.cursor() as cursor:
+        for model, keyed in ((Fact, totals), (MonthFact, by_month(totals))):
+            rows = [(*key, count, hours) for key, (count, hours) in keyed.items() if count or hours]
+            if rows:
+                cursor.executemany(_insert_sql(model), rows)
 
 
 # Rows whose counts and hours came back to nothing are dropped (hours are floats: a taken-back
 # fact leaves a rounding residue).
 KEEP = "HAVING SUM(count) <> 0 OR ABS(SUM(hours)) > 1e-6"
-COMPACT_POSTGRESQL = (
-    f"WITH gone AS (DELETE FROM {Fact._meta.db_table} WHERE id <= %s "
-    f"RETURNING {COLUMNS}, count, hours) "
-    f"INSERT INTO {Fact._meta.db_table} ({COLUMNS}, count, hours) "
-    f"SELECT {COLUMNS}, SUM(count), SUM(hours) FROM gone GROUP BY {COLUMNS} {KEEP}"
-)
-COMPACT_SQLITE = (
-    f"INSERT INTO {Fact._meta.db_table} ({COLUMNS}, count, hours) "
-    f"SELECT {COLUMNS}, SUM(count), SUM(hours) FROM {Fact._meta.db_table} WHERE id <= %s "
-    f"GROUP BY {COLUMNS} {KEEP}",
-    f"DELETE FROM {Fact._meta.db_table} WHERE id <= %s",
-)
+
+
+def _compact_statements(model, vendor: str) -> list[str]:
+    table, columns = model._meta.db_table, ", ".join(model.KEY)
+    if vendor == "postgresql":
+        # One statement: what it deletes is exactly what it sums, even when a step with a
+        # lower id commits while it runs.
+        return [
+            f"WITH gone AS (DELETE FROM {table} WHERE id <= %s RETURNING {columns}, count, hours) "
+            f"INSERT INTO {table} ({columns}, count, hours) "
+            f"SELECT {columns}, SUM(count), SUM(hours) FROM gone GROUP BY {columns} {KEEP}"
+        ]
+    # SQLite has one writer: from the first statement on, nothing else writes.
+    return [
+        f"INSERT INTO {table} ({columns}, count, hours) "
+        f"SELECT {columns}, SUM(count), SUM(hours) FROM {table} WHERE id <= %s "
+        f"GROUP BY {columns} {KEEP}",
+        f"DELETE FROM {table} WHERE id <= %s",
+    ]
 
 
 @transaction.atomic
-def compact() -> tuple[int, int]:
+def compact() -> dict[str, tuple[int, int]]:
     """Fold the rows counted so far into one row per key (the nightly task); steps taken
-    meanwhile add rows beside them and wait for nothing. Returns the rows before and after."""
-    last = Fact.objects.order_by("-pk").values_list("pk", flat=True).first()
-    if last is None:
-        return 0, 0
-    before = Fact.objects.filter(pk__lte=last).count()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # One statement: what it deletes is exactly what it sums, even when a step with a
-            # lower id commits while it runs.
-            cursor.execute(COMPACT_POSTGRESQL, [last])
-        else:
-            # SQLite has one writer: from the first statement on, nothing else writes.
-            for statement in COMPACT_SQLITE:
+    meanwhile add rows beside them and wait for nothing. Returns each table's rows before and
+    after."""
+    found = {}
+    for model in (Fact, MonthFact):
+        last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
+        if last is None:
+            found[model.__name__] = (0, 0)
+            continue
+        before = model.objects.count()
+        with connection.cursor() as cursor:
+            for statement in _compact_statements(model, connection.vendor):
                 cursor.execute(statement, [last])
-    return before, Fact.objects.filter(pk__gt=last).count()
+        found[model.__name__] = (before, model.objects.count())
+    return found
 
 
 def refresh_state(case: Case) -> None:
@@ -201,58 +225,150 @@ CASE_FIELDS = (
     "handle_deadline",
     "dispatched_at",
     "fed_back_at",
-    "closed_at",
     "rating",
 )
-CHUNK = 5000
+CHUNK = 20_000
 
 
-def _chunks(ids: list[int]) -> Iterable[list[int]]:
-    for start in range(0, len(ids), CHUNK):
-        yield ids[start : start + CHUNK]
+class CaseRow(SimpleNamespace):
+    """What state_facts and _keyed read of a case, from a values_list row (no model instance)."""
+
+
+def _runs(ids: list[int]) -> Iterable[tuple[int, int]]:
+    """Sorted ids as runs of consecutive ids (first, last), none longer than CHUNK."""
+    first = previous = None
+    for case_id in ids:
+        if first is not None and (case_id != previous + 1 or case_id - first >= CHUNK):
+            yield first, previous
+            first = None
+        if first is None:
+            first = case_id
+        previous = case_id
+    if first is not None:
+        yield first, previous
+
+
+def _insert_from(model, rows: QuerySet) -> None:
+    """INSERT … SELECT: the rows' columns must be the model's key, count and hours, in order."""
+    sql, params = rows.query.sql_with_params()
+    columns = ", ".join((*model.KEY, "count", "hours"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {model._meta.db_table} ({columns}) {sql}", params)
+
+
+def _event_rows(first: int, last: int) -> QuerySet:
+    """The event facts of cases first … last, grouped by Fact.KEY, in the database."""
+    step = DbCase(
+        *(When(action=action, then=Value(str(step))) for action, step in EVENT_STEPS.items()),
+        output_field=CharField(),
+    )
+    return _grouped(
+        TimelineEntry.objects.filter(
+            case_id__gte=first, case_id__lte=last, action__in=list(EVENT_STEPS)
+        ),
+        step,
+    )
+
+
+def _satisfied_rows(first: int, last: int) -> QuerySet:
+    """SATISFIED beside each rating of a case rated 基本满意 or better."""
+    return _grouped(
+        TimelineEntry.objects.filter(
+            case_id__gte=first,
+            case_id__lte=last,
+            action__in=list(RATINGS),
+            case__rating__gte=SATISFIED_FROM,
+        ),
+        Value(str(Step.SATISFIED), output_field=CharField()),
+    )
+
+
+def _grouped(entries: QuerySet, step) -> QuerySet:
+    return (
+        entries.annotate(
+            k_county=F("case__county_code"),
+            k_day=TruncDate("at", tzinfo=LOCAL),
+            k_grid=F("case__grid_id"),
+            k_category=F("case__category_id"),
+            k_department=Coalesce("department_id", 0),
+            k_source=F("case__source"),
+            k_level=F("level"),
+            k_step=step,
+            k_bucket=Value(0),
+        )
+        .values(
+            "k_county",
+            "k_day",
+            "k_grid",
+            "k_category",
+            "k_department",
+            "k_source",
+            "k_level",
+            "k_step",
+            "k_bucket",
+        )
+        .annotate(k_count=Count("pk"), k_hours=Value(0.0))
+        .order_by()
+    )
+
+
+def _months_of(first_fact: int) -> QuerySet:
+    """The facts added from `first_fact` on, by month and grid (MonthFact.KEY)."""
+    return (
+        Fact.objects.filter(pk__gte=first_fact)
+        .annotate(k_month=TruncMonth("day"))
+        .values("county_code", "k_month", "grid_id", "step", "bucket")
+        .annotate(k_count=Sum("count"), k_hours=Sum("hours"))
+        .order_by()
+    )
+
+
+def _count_states(first: int, last: int) -> None:
+    """The state facts of cases first … last, and what each case added (CaseState)."""
+    totals: dict[Key, list[float]] = defaultdict(lambda: [0, 0.0])
+    states = []
+    rows = Case.objects.filter(pk__gte=first, pk__lte=last).values_list(*CASE_FIELDS)
+    for values in rows:
+        case = CaseRow(**dict(zip(CASE_FIELDS, values, strict=True)))
+        facts = state_facts(case)
+        for key, (count, hours) in _keyed(case, facts, +1).items():
+            totals[key][0] += count
+            totals[key][1] += hours
+        states.append((case.county_code, case.pk, json.dumps([[*fact] for fact in facts])))
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {CaseState._meta.db_table} (county_code, case_id, facts) "
+            "VALUES (%s, %s, %s)",
+            states,
+        )
+    rows = [(*key, count, hours) for key, (count, hours) in totals.items() if count or hours]
+    with connection.cursor() as cursor:
+        cursor.executemany(_insert_sql(Fact), rows)
 
 
 def count_cases(ids: list[int]) -> int:
     """Add the facts of these cases and of their timelines, which must not be counted yet: after
-    emptying the tables (a rebuild), or for cases written in bulk (an import). Returns how many
-    cases were counted."""
-    totals: dict[Key, list[float]] = defaultdict(lambda: [0, 0.0])
-
-    def merge(more: dict[Key, list[float]]) -> None:
-        for key, (count, hours) in more.items():
-            totals[key][0] += count
-            totals[key][1] += hours
-
-    for chunk in _chunks(ids):
-        by_pk, states = {}, []
-        for values in Case.objects.filter(pk__in=chunk).values_list(*CASE_FIELDS):
-            case = Case(**dict(zip(("id", *CASE_FIELDS[1:]), values, strict=True)))
-            by_pk[case.pk] = case
-            facts = state_facts(case)
-            merge(_keyed(case, facts, +1))
-            states.append(
-                CaseState(county_code=case.county_code, case_id=case.pk, facts=[*map(list, facts)])
-            )
-        CaseState.objects.bulk_create(states)
-        entries = TimelineEntry.objects.filter(case_id__in=chunk).values_list(
-            "case_id", "action", "at", "department_id", "level"
-        )
-        for case_id, action, at, department_id, level in entries:
-            case = by_pk[case_id]
-            merge(_keyed(case, event_facts(action, at, department_id, level, case.rating), +1))
-    add(totals)
+    emptying the tables (a rebuild), or for cases written in bulk (an import). Events are
+    counted by the database (INSERT … SELECT), states here (working hours need the calendar).
+    Returns how many cases were counted."""
+    first_fact = (Fact.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
+    for first, last in _runs(sorted(ids)):
+        _insert_from(Fact, _event_rows(first, last))
+        _insert_from(Fact, _satisfied_rows(first, last))
+        _count_states(first, last)
+    _insert_from(MonthFact, _months_of(first_fact))
     return len(ids)
 
 
 @transaction.atomic
 def rebuild() -> int:
     """Recount every fact from the cases and their timelines; returns how many cases."""
-    Fact.objects.all().delete()
-    CaseState.objects.all().delete()
+    for model in (Fact, MonthFact, CaseState):
+        model.objects.all().delete()
     return count_cases(list(Case.objects.order_by("pk").values_list("pk", flat=True)))
 
 
 @receiver(cases_added)
 def count_added(sender, case_ids: list[int], **kwargs) -> None:
     """Cases written in bulk, with their timelines (cases.imports, the demo's year)."""
-    count_cases(sorted(case_ids))
+    count_cases(case_ids)

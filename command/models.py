@@ -89,6 +89,34 @@ class Fact(models.Model):
         return f"{self.day} {self.step} ×{self.count}"
 
 
+MONTH_KEY = ("county_code", "month", "grid_id", "step", "bucket")
+
+
+class MonthFact(models.Model):
+    """The facts by month and grid only: what the shipped indicators (no filters) need for whole
+    months, quarters and years, in about a fortieth of the rows (Fact has one per category,
+    department, source, level and day). Kept current and compacted beside Fact."""
+
+    county_code = county_code_field()
+    month = models.DateField(_("month"), help_text=_("Its first day."))
+    grid_id = models.BigIntegerField(_("grid"))
+    step = models.CharField(_("step"), max_length=16, choices=Step.choices)
+    bucket = models.PositiveSmallIntegerField(_("hours bucket"), default=0)
+    count = models.IntegerField(_("count"), default=0)
+    hours = models.FloatField(_("working hours"), default=0)
+
+    KEY = MONTH_KEY
+
+    class Meta:
+        verbose_name = _("case fact by month")
+        verbose_name_plural = _("case facts by month")
+        constraints = [county_id_unique("monthfact")]
+        indexes = [models.Index(fields=["step", "month"], name="monthfact_step_month")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.step} ×{self.count}"
+
+
 class CaseState(models.Model):
     """The state facts (Step.DUE …) a case adds to the aggregates now, as [step, day,
     department_id, level, hours] rows: when the case changes, these are taken back and its new

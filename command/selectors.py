@@ -16,7 +16,7 @@ from cases.worktime import LOCAL
 from staff.models import Department, Role
 from territory.models import Level, Region
 
-from .models import HOUR_BOUNDS, Fact, Indicator, Step
+from .models import HOUR_BOUNDS, Fact, Indicator, MonthFact, Step
 from .periods import Period
 
 
@@ -79,15 +79,21 @@ def _category_filter(codes: list[str]) -> Q:
     return Q(category_id__in=chosen) | Q(category_id__in=leaves)
 
 
+def in_region(facts: QuerySet, region: Region) -> QuerySet:
+    if region.level == Level.COUNTY:
+        return facts.filter(county_code=region.county_code)
+    return facts.filter(grid_id__in=Region.objects.subtree(region).grids().values("pk"))
+
+
+def by_month_only(indicator: Indicator, start: date, end: date) -> bool:
+    """Whether MonthFact answers: whole months, and no filter that needs more than the grid."""
+    return start.day == 1 and end.day == 1 and not any(_filters(indicator))
+
+
 def facts_for(indicator: Indicator, region: Region, start: date, end: date) -> QuerySet[Fact]:
     """The facts under the indicator's filters, in the region's grids, from `start` up to but
     not including `end`."""
-    facts = Fact.objects.filter(day__gte=start, day__lt=end)
-    if region.level != Level.COUNTY:
-        grids = Region.objects.subtree(region).grids().values("pk")
-        facts = facts.filter(grid_id__in=grids)
-    else:
-        facts = facts.filter(county_code=region.county_code)
+    facts = in_region(Fact.objects.filter(day__gte=start, day__lt=end), region)
     if indicator.kinds:
         facts = facts.filter(
             category_id__in=Category.objects.filter(kind__in=indicator.kinds).values("pk")
@@ -159,9 +165,12 @@ def step_sums(
     """The sums the indicators need, which must share their filters (the first one's are
     used), over the region and [start, end): for the whole region under None, or by grid."""
     group = ("grid_id", "step", "bucket") if by_grid else ("step", "bucket")
+    if by_month_only(indicators[0], start, end):
+        facts = in_region(MonthFact.objects.filter(month__gte=start, month__lt=end), region)
+    else:
+        facts = facts_for(indicators[0], region, start, end)
     rows = (
-        facts_for(indicators[0], region, start, end)
-        .filter(step__in=steps_of(indicators))
+        facts.filter(step__in=steps_of(indicators))
         .values_list(*group)
         .annotate(Sum("count"), Sum("hours"))
         .order_by()

@@ -17,18 +17,18 @@ from cases.services import report_case, take_action
 from cases.workflow import available_transitions
 from cases.worktime import LOCAL
 from command.facts import compact, rebuild
-from command.models import Fact, Step
+from command.models import Fact, MonthFact, Step
 from conftest import IN_FIRST_GRID
 
 LON, LAT = IN_FIRST_GRID
 START = timezone.now() - timedelta(days=20)
 
 
-def counted() -> dict:
+def counted(model=Fact) -> dict:
     """The aggregates as {key: (count, hours)}, summed over a key's rows, without the keys that
     came back to nothing."""
     totals: dict = {}
-    for row in Fact.objects.values_list(*Fact.KEY, "count", "hours"):
+    for row in model.objects.values_list(*model.KEY, "count", "hours"):
         count, hours = totals.get(tuple(row[:-2]), (0, 0.0))
         totals[tuple(row[:-2])] = (count + row[-2], hours + row[-1])
     return {
@@ -84,12 +84,27 @@ def test_the_aggregates_equal_a_full_recount_after_any_steps(data, people, categ
         if data.draw(st.integers(0, 7), label="compact now?") == 0:
             compact()
 
-    kept_current = counted()
+    kept_current, by_month = counted(), counted(MonthFact)
+    assert by_month == months_of(kept_current)
     compact()
-    assert counted() == kept_current
+    assert counted() == kept_current and counted(MonthFact) == by_month
     assert Fact.objects.count() == len(kept_current)  # one row per key, none of nothing
+    assert MonthFact.objects.count() == len(by_month)
     rebuild()
-    assert counted() == kept_current
+    assert counted() == kept_current and counted(MonthFact) == by_month
+
+
+def months_of(facts: dict) -> dict:
+    """Daily facts summed by MonthFact.KEY."""
+    months: dict = {}
+    for (county, day, grid, _cat, _dept, _source, _level, step, bucket), (
+        count,
+        hours,
+    ) in facts.items():
+        key = (county, day.replace(day=1), grid, step, bucket)
+        total = months.get(key, (0, 0.0))
+        months[key] = (total[0] + count, round(total[1] + hours, 3))
+    return {key: total for key, total in months.items() if total[0] or total[1]}
 
 
 def totals_by_step() -> dict[str, int]:

@@ -2,12 +2,22 @@
 suspension, a supervision and a case that spans the month's boundary; a town's figures never
 include another town."""
 
+import copy
+from datetime import date
+
 import pytest
 
+from cases.models import CENTRE_LEVELS
 from cases.worktime import LOCAL, working_hours_between
 from command.facts import hours_bucket
 from command.models import HOUR_BOUNDS
-from command.selectors import figure, indicator_at, percentile_of
+from command.selectors import (
+    by_month_only,
+    current_indicators,
+    figure,
+    indicator_at,
+    percentile_of,
+)
 from command.services import revise_indicator
 from command.tests.month import NOVEMBER, OCTOBER, at
 from territory.models import Region
@@ -91,3 +101,25 @@ def test_a_revised_indicator_keeps_last_months_rule(month):
     assert figure(december_rule, Region.objects.get(code="610722"), *NOVEMBER).value == (
         pytest.approx(1 / 4 * 100)  # the same month by the new rule: over the 4 cases due
     )
+
+
+def test_the_monthly_rollup_and_the_daily_facts_agree(month):
+    """Whole months of unfiltered indicators are read from MonthFact; the same indicator with a
+    filter that keeps everything is read from the daily facts, and must give the same figure."""
+    county = Region.objects.get(code="610722")
+    for indicator in current_indicators():
+        assert by_month_only(indicator, *NOVEMBER)
+        daily = copy.copy(indicator)
+        daily.levels = [level for level, _label in CENTRE_LEVELS]
+        assert not by_month_only(daily, *NOVEMBER)
+        by_month, by_day = figure(indicator, county, *NOVEMBER), figure(daily, county, *NOVEMBER)
+        assert (by_month.numerator, by_month.denominator, by_month.value) == (
+            by_day.numerator,
+            by_day.denominator,
+            by_day.value,
+        ), indicator.code
+
+
+def test_a_run_of_days_counts_its_days_only(month):
+    assert value("reported", period=(date(2026, 11, 2), date(2026, 11, 6))) == 3  # a b d
+    assert value("reported", period=(date(2026, 11, 3), date(2026, 11, 5))) == 0
