@@ -195,7 +195,22 @@ def database_report(database: dict | None) -> list[str]:
             f"| {name} | {before['page_p95']:.1f} | {before['raw_p95']:.1f} | {figures['page_p95']:.1f} | {figures['raw_p95']:.1f} | {figures['queries']} | {verdict(figures['page_p95'] < TARGETS['page_p95'])} |"
         )
     lines.append("")
-    return lines
+    return lines + command_report(database.get("command"))
+
+
+def command_report(data: dict | None) -> list[str]:
+    if data is None:
+        return []
+    cost = data["step_cost"]
+    return [
+        f"**Command centre's aggregates** at {data['cases']:,} cases ({data['timeline']:,} timeline rows): "
+        f"rebuilt in full (`manage.py rebuild_facts`) in {data['rebuild_seconds']:.1f} s, to {data['facts']:,} daily and "
+        f"{data['month_facts']:,} monthly fact rows (the bulk import above counts its cases' facts too). "
+        f"Keeping them current costs {cost['receiver']['p50']:.2f} ms p50 / {cost['receiver']['p95']:.2f} ms p95 per step, "
+        f"of a whole step's {cost['step']['p50']:.1f} / {cost['step']['p95']:.1f} ms ({cost['steps']} steps: reports and acceptances, rolled back). "
+        "The command pages (`command: …` above) read a month from the monthly rollup and a run of days from the daily facts.",
+        "",
+    ]
 
 
 def duplicates_report(data: dict | None) -> list[str]:

@@ -1,7 +1,9 @@
 """Bulk import and back-office pages on one database (run once per backend, in its own process).
 
 Steps: migrate; load the territory, staff and a few demo cases; import 100,000 historical cases
-and time the pages; import 1,000,000 more (the timed bulk import) and time the pages again.
+and time the pages; import 1,000,000 more (the timed bulk import, which counts the command
+centre's aggregates too) and time the pages again; rebuild the aggregates in full and time what
+keeping them current adds to a step (bench.command).
 Each page is timed through Django's full request path, then the SQL it ran is replayed raw on
 the same connection: the ratio shows what the application adds to the database's own work.
 """
@@ -17,9 +19,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from cases.imports import import_case_history
-from cases.models import Case
+from cases.models import Case, TimelineEntry
+from command.models import Fact, MonthFact
 from staff.models import User
 
+from . import command
 from .common import BENCH_DIR, percentiles, scaled
 from .history import write_history_csv
 
@@ -27,7 +31,7 @@ PAGE_RUNS = 40
 
 
 def pages() -> dict[str, tuple[str, str]]:
-    """The busiest back-office pages: (user, url)."""
+    """The busiest back-office pages and the command centre's: (user, url)."""
     some_case = Case.objects.order_by("-reported_at").values_list("code", flat=True)[17]
     return {
         "inbox: town queue": ("town_operator", "/cases/"),
@@ -36,6 +40,7 @@ def pages() -> dict[str, tuple[str, str]]:
         "inbox: county, overdue": ("county_operator", "/cases/?tab=all&overdue=on"),
         "inbox: handler queue": ("handler", "/cases/"),
         "case page": ("county_operator", f"/cases/{some_case}/"),
+        **command.pages(),
     }
 
 
@@ -95,6 +100,14 @@ def main() -> dict:
     result["pages_large"] = {
         "cases": Case.objects.count(),
         **{name: time_page(*target) for name, target in pages().items()},
+    }
+    result["command"] = {
+        "cases": Case.objects.count(),
+        "rebuild_seconds": command.rebuild_seconds(),
+        "facts": Fact.objects.count(),
+        "month_facts": MonthFact.objects.count(),
+        "timeline": TimelineEntry.objects.count(),
+        "step_cost": command.step_cost(),
     }
     return result
 

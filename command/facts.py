@@ -20,11 +20,11 @@ from types import SimpleNamespace
 
 from django.db import connection, transaction
 from django.db.models import Case as DbCase
-from django.db.models import CharField, Count, F, QuerySet, Sum, Value, When
+from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.dispatch import receiver
 
-from cases.models import Case, Status, TimelineEntry
+from cases.models import Case, Source, Status, TimelineEntry
 from cases.signals import cases_added, timeline_appended
 from cases.worktime import LOCAL, working_hours_between
 
@@ -283,6 +283,47 @@ def _satisfied_rows(first: int, last: int) -> QuerySet:
     )
 
 
+# A case imported from history has one timeline entry ("import") and the moments it carries:
+# those count as its steps. It has no deadline, dispatch or feedback: it counts in no on-time
+# rate and no handling time.
+IMPORTED_STEPS = (
+    (Step.REPORTED, "reported_at", Q()),
+    (Step.ACCEPTED, "accepted_at", Q(accepted_at__isnull=False)),
+    (Step.REJECTED, "reported_at", Q(status=Status.REJECTED)),
+    (Step.CLOSED, "closed_at", Q(closed_at__isnull=False)),
+    (Step.RATED, "closed_at", Q(closed_at__isnull=False, rating__isnull=False)),
+    (Step.SATISFIED, "closed_at", Q(closed_at__isnull=False, rating__gte=SATISFIED_FROM)),
+)
+
+
+def _imported_rows(first: int, last: int) -> Iterable[QuerySet]:
+    """The steps of imported cases first … last, one query per step, grouped by Fact.KEY."""
+    cases = Case.objects.filter(pk__gte=first, pk__lte=last, source=Source.IMPORT)
+    for step, moment, condition in IMPORTED_STEPS:
+        yield (
+            cases.filter(condition)
+            .annotate(
+                k_day=TruncDate(moment, tzinfo=LOCAL),
+                k_department=Coalesce("department_id", 0),
+                k_step=Value(str(step), output_field=CharField()),
+                k_bucket=Value(0),
+            )
+            .values(
+                "county_code",
+                "k_day",
+                "grid_id",
+                "category_id",
+                "k_department",
+                "source",
+                "level",
+                "k_step",
+                "k_bucket",
+            )
+            .annotate(k_count=Count("pk"), k_hours=Value(0.0))
+            .order_by()
+        )
+
+
 def _grouped(entries: QuerySet, step) -> QuerySet:
     return (
         entries.annotate(
@@ -334,7 +375,8 @@ def _count_states(first: int, last: int) -> None:
         for key, (count, hours) in _keyed(case, facts, +1).items():
             totals[key][0] += count
             totals[key][1] += hours
-        states.append((case.county_code, case.pk, json.dumps([[*fact] for fact in facts])))
+        if facts:  # none kept is none added (refresh_state): most imported cases have none
+            states.append((case.county_code, case.pk, json.dumps([[*fact] for fact in facts])))
     with connection.cursor() as cursor:
         cursor.executemany(
             f"INSERT INTO {CaseState._meta.db_table} (county_code, case_id, facts) "
@@ -355,6 +397,8 @@ def count_cases(ids: list[int]) -> int:
     for first, last in _runs(sorted(ids)):
         _insert_from(Fact, _event_rows(first, last))
         _insert_from(Fact, _satisfied_rows(first, last))
+        for rows in _imported_rows(first, last):
+            _insert_from(Fact, rows)
         _count_states(first, last)
     _insert_from(MonthFact, _months_of(first_fact))
     return len(ids)

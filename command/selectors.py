@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from cases.models import Case, Category, TimelineEntry, overdue_condition
-from cases.selectors import cases_visible_to
+from cases.selectors import cases_visible_to, may_see
 from cases.worktime import LOCAL
 from staff.models import Department, Role
 from territory.models import Level, Region
@@ -394,6 +394,7 @@ def cases_filter(region: Region) -> str:
 
 FEED_ROWS = 6
 ESCALATED_WITHIN = timedelta(days=7)
+ESCALATIONS_READ = 500
 REGION_COLUMN = {Level.TOWN: "town", Level.VILLAGE: "village", Level.GRID: "grid"}
 
 
@@ -405,6 +406,13 @@ class Feed:
     escalated: list[TimelineEntry]
 
 
+def _lies_in(case: Case, region: Region) -> bool:
+    column = REGION_COLUMN.get(region.level)
+    if column is None:
+        return case.county_code == region.county_code
+    return getattr(case, f"{column}_id") == region.pk
+
+
 def feed(user, region: Region, now: datetime) -> Feed:
     """What moves in the region now, among the cases the user may see: the latest reports, the
     open cases past their deadline (the longest past first) and this week's escalations."""
@@ -414,14 +422,18 @@ def feed(user, region: Region, now: datetime) -> Feed:
         cases = cases.filter(**{column: region})
     cases = cases.select_related("category", "town", "village")
     overdue = cases.filter(overdue_condition(now))
-    escalations = TimelineEntry.objects.filter(
-        action="escalate", at__gte=now - ESCALATED_WITHIN, case__in=cases.values("pk")
+    # A week's escalations are few: read them by their index and keep those in reach here.
+    recent = (
+        TimelineEntry.objects.filter(action="escalate", at__gte=now - ESCALATED_WITHIN)
+        .select_related("case", "case__category")
+        .order_by("-at")[:ESCALATIONS_READ]
     )
+    escalated = [
+        entry for entry in recent if _lies_in(entry.case, region) and may_see(user, entry.case)
+    ]
     return Feed(
         new=list(cases.order_by("-reported_at")[:FEED_ROWS]),
         overdue_count=overdue.count(),
         overdue=list(overdue.order_by("handle_deadline", "accept_deadline")[:FEED_ROWS]),
-        escalated=list(
-            escalations.select_related("case", "case__category").order_by("-at")[:FEED_ROWS]
-        ),
+        escalated=escalated[:FEED_ROWS],
     )

@@ -3,10 +3,12 @@ suspension, a supervision and a case that spans the month's boundary; a town's f
 include another town."""
 
 import copy
+import io
 from datetime import date
 
 import pytest
 
+from cases.imports import import_case_history
 from cases.models import CENTRE_LEVELS
 from cases.worktime import LOCAL, working_hours_between
 from command.facts import hours_bucket
@@ -123,3 +125,27 @@ def test_the_monthly_rollup_and_the_daily_facts_agree(month):
 def test_a_run_of_days_counts_its_days_only(month):
     assert value("reported", period=(date(2026, 11, 2), date(2026, 11, 6))) == 3  # a b d
     assert value("reported", period=(date(2026, 11, 3), date(2026, 11, 5))) == 0
+
+
+def test_imported_history_counts_its_reports_closures_and_ratings(categories, departments):
+    import_case_history(
+        io.StringIO(
+            "code,reported_at,category,description,lon,lat,status,closed_at,rating\n"
+            "A1,2024-03-01 09:30,E0101,垃圾,107.05,33.15,evaluated,2024-03-01 15:00,5\n"
+            "A2,2024-03-02 10:00,E0101,垃圾,107.05,33.15,evaluated,2024-04-02 10:00,1\n"
+            "A3,2024-03-30 23:30,E0101,垃圾,107.05,33.15,closed,2024-03-31 10:00,\n"
+            "A4,2024-03-03 10:00,G0101,纠纷,107.35,33.05,rejected,,\n"
+        ),
+        source_name="old.csv",
+    )
+    march = (date(2024, 3, 1), date(2024, 4, 1))
+    expected = {
+        "reported": 4,
+        "accepted": 3,
+        "closed": 2,  # A2 closed in April
+        "satisfaction": 100.0,  # A1 rated 5; A2's 1 is April's
+        "closed_on_time_rate": None,  # history has no deadlines: nothing is due
+    }
+    assert {code: value(code, period=march) for code in expected} == expected
+    assert value("satisfaction", period=(date(2024, 4, 1), date(2024, 5, 1))) == 0
+    assert value("reported", "610722002", period=march) == 1  # A4 in the east town
