@@ -45,7 +45,7 @@ class Period:
         """The period just before, of the same kind (a run of days: as many days)."""
         if self.kind in ("month", "quarter", "year"):
             months = {"month": 1, "quarter": 3, "year": 12}[self.kind]
-            return Period(self.kind, _add_months(self.start, -months), self.start)
+            return Period(self.kind, add_months(self.start, -months), self.start)
         length = self.end - self.start
         return Period(self.kind, self.start - length, self.start)
 
@@ -53,16 +53,16 @@ class Period:
         """The period just after, of the same kind."""
         if self.kind in ("month", "quarter", "year"):
             months = {"month": 1, "quarter": 3, "year": 12}[self.kind]
-            return Period(self.kind, self.end, _add_months(self.end, months))
+            return Period(self.kind, self.end, add_months(self.end, months))
         return Period(self.kind, self.end, self.end + (self.end - self.start))
 
     def a_year_before(self) -> "Period":
         if self.kind == "week":
             return Period("week", self.start - timedelta(weeks=52), self.end - timedelta(weeks=52))
-        return Period(self.kind, _add_months(self.start, -12), _add_months(self.end, -12))
+        return Period(self.kind, add_months(self.start, -12), add_months(self.end, -12))
 
 
-def _add_months(day: date, months: int) -> date:
+def add_months(day: date, months: int) -> date:
     """The same day of the month `months` later, or that month's last day where it has fewer."""
     year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
@@ -70,7 +70,7 @@ def _add_months(day: date, months: int) -> date:
 
 def month_of(day: date) -> Period:
     start = day.replace(day=1)
-    return Period("month", start, _add_months(start, 1))
+    return Period("month", start, add_months(start, 1))
 
 
 PATTERNS = (
@@ -123,5 +123,5 @@ def _period(kind: str, parts: tuple[str, ...]) -> Period:
         return month_of(date(numbers[0], numbers[1], 1))
     if kind == "quarter":
         start = date(numbers[0], 3 * numbers[1] - 2, 1)
-        return Period("quarter", start, _add_months(start, 3))
+        return Period("quarter", start, add_months(start, 3))
     return Period("year", date(numbers[0], 1, 1), date(numbers[0] + 1, 1, 1))

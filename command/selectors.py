@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases.models import Case, Category, TimelineEntry, overdue_condition
@@ -159,27 +160,39 @@ def steps_of(indicators: Iterable[Indicator]) -> set[str]:
     return steps
 
 
+# What sums may be split by: a column both fact tables have, one only the daily facts have, or
+# the month (of either).
+MONTHLY_SPLITS = {None, "grid_id", "month"}
+
+
 def step_sums(
-    indicators: list[Indicator], region: Region, start: date, end: date, by_grid: bool = False
-) -> dict[int | None, Sums]:
+    indicators: list[Indicator],
+    region: Region,
+    start: date,
+    end: date,
+    by: str | None = None,
+) -> dict:
     """The sums the indicators need, which must share their filters (the first one's are
-    used), over the region and [start, end): for the whole region under None, or by grid."""
-    group = ("grid_id", "step", "bucket") if by_grid else ("step", "bucket")
-    if by_month_only(indicators[0], start, end):
+    used), over the region and [start, end): for the whole region under None, or split `by`
+    grid_id, department_id, category_id, day or month. Whole months of unfiltered indicators
+    split by nothing, grid or month are read from the monthly rollup."""
+    if by in MONTHLY_SPLITS and by_month_only(indicators[0], start, end):
         facts = in_region(MonthFact.objects.filter(month__gte=start, month__lt=end), region)
     else:
         facts = facts_for(indicators[0], region, start, end)
+        if by == "month":
+            facts = facts.annotate(month=TruncMonth("day"))
+    group = ("step", "bucket") if by is None else (by, "step", "bucket")
     rows = (
         facts.filter(step__in=steps_of(indicators))
         .values_list(*group)
         .annotate(Sum("count"), Sum("hours"))
         .order_by()
     )
-    sums: dict[int | None, Sums] = defaultdict(Sums)
+    sums: dict = defaultdict(Sums)
     for row in rows:
-        grid = row[0] if by_grid else None
         step, bucket, count, hours = row[-4:]
-        sums[grid].add(step, bucket, count or 0, hours or 0)
+        sums[row[0] if by else None].add(step, bucket, count or 0, hours or 0)
     return sums
 
 
@@ -234,7 +247,7 @@ def child_figures(
         for pk, path in Region.objects.subtree(region).grids().values_list("pk", "path")
     }
     by_child: dict[str, Sums] = defaultdict(Sums)
-    for grid, sums in step_sums([indicator], region, start, end, by_grid=True).items():
+    for grid, sums in step_sums([indicator], region, start, end, by="grid_id").items():
         by_child[child_of.get(grid, "")].merge(sums)
     return [(child, figure_of(indicator, by_child[child.code])) for child in children]
 

@@ -16,6 +16,7 @@ from territory.models import Region
 from territory.views import map_response
 
 from . import exports
+from .charts import charts
 from .models import Indicator
 from .periods import Period, PeriodError, month_of, parse_period
 from .selectors import (
@@ -112,6 +113,7 @@ def centre(request):
         else "",
         "query": view.query(),
         "feed": feed(request.user, view.region, timezone.now()),
+        "charts": charts(view.indicator, view.region, view.period),
     }
     return render(request, "command/centre.html", context)
 

@@ -33,6 +33,7 @@ def test_a_leader_drills_from_the_county_to_a_grid_and_back_and_exports_the_mont
     log_in(page, live_server.url, "leader")
     page.goto(f"{live_server.url}/command/?indicator=reported&period=2026-11")
     page.wait_for_selector("#choropleth[data-ready='1']")
+    page.wait_for_selector(".chart[data-chart='over_time'][data-ready='1']")
     labels = page.locator(".choropleth-label").all_inner_texts()
     assert sorted(labels) == ["东镇 1", "西镇 6"]
 

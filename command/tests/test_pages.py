@@ -130,3 +130,21 @@ def test_the_live_feed_shows_new_overdue_and_escalated_cases(client, people, cat
     client.force_login(people["other_town_operator"])  # the east town sees none of it
     feed = client.get(reverse("command:live")).context["feed"]
     assert fresh not in feed.new and not feed.escalated and month["h"] not in feed.overdue
+
+
+def test_the_charts_hold_the_same_figures_as_the_tables(client, people, categories, month):
+    response = page(client, people["leader"], region="610722001", period="2026-11")
+    charts = response.context["charts"]
+    reported, closed = charts["over_time"]["series"]
+    assert len(charts["over_time"]["labels"]) == 30  # a day each
+    assert sum(reported["values"]) == 6 and sum(closed["values"]) == 3  # the west town
+    assert charts["over_time"]["labels"][1] == "11-02" and reported["values"][1] == 2  # a, b
+    assert charts["categories"] == {"labels": [categories["rubbish"].name], "values": [6]}
+    assert charts["departments"]["labels"] == [people["urban_handler"].department.name]
+    west, county = charts["against_above"]["series"]
+    assert (west["name"], county["name"]) == ("西镇", "城固县")
+    assert charts["against_above"]["labels"][-1] == "2026-11"
+    assert west["values"][-1] == pytest.approx(25.0) and county["values"][-1] == pytest.approx(25.0)
+    response = page(client, people["leader"], period="2026")  # a year: month by month
+    assert response.context["charts"]["over_time"]["labels"][10] == "2026-11"
+    assert response.context["charts"]["against_above"] is None  # nothing above the county

@@ -1,0 +1,132 @@
+"""The data of the command centre's charts (drawn by command/static/command/charts.js with
+Apache ECharts): reports and closures over the period, the categories most reported, the
+departments by the chosen indicator, and the region against the one above it month by month.
+Every figure is summed from the facts, like the rest of the page."""
+
+from datetime import date, timedelta
+
+from cases.models import Category
+from staff.models import Department
+from territory.models import Region
+
+from .models import Indicator
+from .periods import Period, add_months
+from .selectors import current_indicators, figure_of, moment_of, step_sums
+
+DAILY_UP_TO = 62  # days; a longer period is drawn month by month
+TOP_CATEGORIES = 10
+MONTHS_AGAINST_ABOVE = 12
+
+
+def _days(start: date, end: date) -> list[date]:
+    return [start + timedelta(days=n) for n in range((end - start).days)]
+
+
+def _months(start: date, end: date) -> list[date]:
+    months, month = [], start.replace(day=1)
+    while month < end:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+def over_time(region: Region, period: Period) -> dict | None:
+    """Reports and closures per day (per month over a longer period), by the shipped
+    上报数 and 结案数."""
+    by_code = {indicator.code: indicator for indicator in current_indicators(moment_of(period))}
+    shown = [by_code[code] for code in ("reported", "closed") if code in by_code]
+    if not shown:
+        return None
+    daily = (period.end - period.start).days <= DAILY_UP_TO
+    start = period.start if daily else period.start.replace(day=1)
+    end = period.end if daily or period.end.day == 1 else add_months(period.end.replace(day=1), 1)
+    split = "day" if daily else "month"
+    sums = step_sums(shown, region, start, end, by=split)
+    moments = _days(start, end) if daily else _months(start, end)
+    return {
+        "labels": [moment.strftime("%m-%d" if daily else "%Y-%m") for moment in moments],
+        "series": [
+            {
+                "name": indicator.name,
+                "values": [figure_of(indicator, sums[moment]).value for moment in moments],
+            }
+            for indicator in shown
+        ],
+    }
+
+
+def top_categories(region: Region, period: Period) -> dict | None:
+    """The categories most reported in the period (by 上报数's rule)."""
+    reported = next(
+        (i for i in current_indicators(moment_of(period)) if i.code == "reported"), None
+    )
+    if reported is None:
+        return None
+    sums = step_sums([reported], region, period.start, period.end, by="category_id")
+    counts = sorted(
+        ((figure_of(reported, found).value or 0, category) for category, found in sums.items()),
+        reverse=True,
+    )[:TOP_CATEGORIES]
+    names = dict(
+        Category.objects.filter(pk__in=[pk for _n, pk in counts]).values_list("pk", "name")
+    )
+    return {
+        "labels": [names.get(pk, "?") for _count, pk in counts],
+        "values": [count for count, _pk in counts],
+    }
+
+
+def departments_ranked(indicator: Indicator, region: Region, period: Period) -> dict | None:
+    """Each department's figure for the indicator in the region, best first (a rate where
+    lower is better still sorts highest first: the page names the rule)."""
+    sums = step_sums([indicator], region, period.start, period.end, by="department_id")
+    found = [
+        (figure.value, department)
+        for department, figure in (
+            (department, figure_of(indicator, its)) for department, its in sums.items()
+        )
+        if department and figure.value is not None
+    ]
+    found.sort(reverse=True)
+    names = dict(
+        Department.objects.filter(pk__in=[pk for _v, pk in found]).values_list("pk", "name")
+    )
+    return {
+        "labels": [names.get(pk, "?") for _value, pk in found],
+        "values": [round(value, 2) for value, _pk in found],
+        "unit": indicator.unit,
+    }
+
+
+def against_above(indicator: Indicator, region: Region, period: Period) -> dict | None:
+    """The indicator month by month over the last twelve months to the period's end, for the
+    region and for the region above it (none for the county)."""
+    above = region.parent
+    if above is None:
+        return None
+    end = add_months(period.last_day.replace(day=1), 1)
+    start = add_months(end, -MONTHS_AGAINST_ABOVE)
+    months = _months(start, end)
+    series = []
+    for place in (region, above):
+        sums = step_sums([indicator], place, start, end, by="month")
+        series.append(
+            {
+                "name": place.name,
+                "values": [_rounded(figure_of(indicator, sums[month]).value) for month in months],
+            }
+        )
+    return {"labels": [month.strftime("%Y-%m") for month in months], "series": series}
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def charts(indicator: Indicator, region: Region, period: Period) -> dict:
+    return {
+        "over_time": over_time(region, period),
+        "categories": top_categories(region, period),
+        "departments": departments_ranked(indicator, region, period),
+        "against_above": against_above(indicator, region, period),
+    }
