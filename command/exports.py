@@ -11,6 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from territory.models import Region
 
+from .coverage import Coverage
 from .models import Indicator
 from .periods import Period
 from .selectors import ChildRow, IndicatorRow
@@ -155,3 +156,32 @@ def csv_text(period: Period, rows: list[IndicatorRow]) -> str:
 
 def children_csv(indicator: Indicator, children: list[ChildRow]) -> str:
     return _csv(*_children_table(indicator, children))
+
+
+def workers_csv(coverage: Coverage) -> str:
+    header = [
+        _("Grid code"),
+        _("Grid"),
+        _("Grid worker"),
+        _("Role"),
+        _("Reports"),
+        _("Reports per week"),
+        _("Open cases in the grid, per grid worker"),
+        _("Waiting for verification"),
+        _("Over the load of %(limit)s") % {"limit": coverage.load_limit},
+    ]
+    body = [
+        [
+            row.grid.code,
+            row.grid.name,
+            str(row.worker),
+            row.worker.get_role_display(),
+            row.reports,
+            row.per_week,
+            row.open_in_grid,
+            row.to_verify,
+            _("yes") if row.over_load else "",
+        ]
+        for row in coverage.workers
+    ]
+    return _csv(header, body)

@@ -5,6 +5,7 @@ from . import views
 app_name = "command"
 urlpatterns = [
     path("", views.centre, name="centre"),
+    path("coverage/", views.coverage_page, name="coverage"),
     path("outlines.json", views.outlines, name="outlines"),
     path("live/", views.live, name="live"),
     path("export.xlsx", views.export, {"form": "xlsx"}, name="export_xlsx"),

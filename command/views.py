@@ -6,9 +6,11 @@ from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from territory.maps import children_outlines
@@ -17,6 +19,7 @@ from territory.views import map_response
 
 from . import exports
 from .charts import charts
+from .coverage import DEFAULT_LOAD, coverage
 from .models import Indicator
 from .periods import Period, PeriodError, month_of, parse_period
 from .selectors import (
@@ -34,6 +37,8 @@ from .selectors import (
     region_in_area,
     trail,
 )
+
+WORKERS_PER_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -124,6 +129,40 @@ def own_value(view: View) -> dict:
     return {"code": view.region.code, "display": figure.display, "colour": None, "url": ""}
 
 
+def positive_number(request, name: str, default: int, highest: int) -> tuple[int, str]:
+    """A whole number from the address, 1 … highest; the default and a message otherwise."""
+    text = request.GET.get(name)
+    if text is None or text == "":
+        return default, ""
+    if text.isdigit() and 1 <= int(text) <= highest:
+        return int(text), ""
+    message = _("“%(value)s” is not a whole number from 1 to %(highest)s; %(default)s is used.")
+    return default, message % {"value": text[:20], "highest": highest, "default": default}
+
+
+@login_required
+@require_GET
+def coverage_page(request):
+    """Grid workers' coverage and load in the region over the period."""
+    view = asked_view(request)
+    load, error = positive_number(request, "load", DEFAULT_LOAD, 500)
+    found = coverage(view.region, view.period, load)
+    page = Paginator(found.workers, WORKERS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "view": view,
+        "trail": [
+            (region, "?" + view.query(region=region.code) + f"&load={load}")
+            for region in trail(view.area, view.region)
+        ],
+        "coverage": found,
+        "workers": page,
+        "load": load,
+        "error": error or view.error,
+        "query": view.query() + f"&load={load}",
+    }
+    return render(request, "command/coverage.html", context)
+
+
 @login_required
 @require_GET
 def outlines(request):
@@ -144,21 +183,34 @@ def live(request):
 @login_required
 @require_GET
 def export(request, form: str):
+    """The page's figures as an Excel workbook, or one table as CSV (`table`: indicators,
+    regions or workers)."""
     view = asked_view(request)
-    rows = indicator_rows(view.region, view.period)
-    children = child_rows(view.indicator, view.region, view.period)
     name = f"wangge-{view.region.code}-{view.period.code}"
     if form == "xlsx":
-        body = exports.workbook(view.region, view.period, view.indicator, rows, children)
+        body = exports.workbook(
+            view.region,
+            view.period,
+            view.indicator,
+            indicator_rows(view.region, view.period),
+            child_rows(view.indicator, view.region, view.period),
+        )
         response = HttpResponse(body, content_type=exports.XLSX)
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
     table = request.GET.get("table", "indicators")
-    body = (
-        exports.csv_text(view.period, rows)
-        if table == "indicators"
-        else (exports.children_csv(view.indicator, children))
-    )
+    if table == "workers":
+        load, _error = positive_number(request, "load", DEFAULT_LOAD, 500)
+        body = exports.workers_csv(coverage(view.region, view.period, load))
+    elif table == "regions":
+        body = exports.children_csv(
+            view.indicator, child_rows(view.indicator, view.region, view.period)
+        )
+    else:
+        table, body = (
+            "indicators",
+            exports.csv_text(view.period, indicator_rows(view.region, view.period)),
+        )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}-{table}.csv"'
     return response

@@ -9,10 +9,12 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from cases.models import OPEN_STATUSES, Case
 from cases.services import report_case, take_action
 from command.selectors import figure, indicator_at
 from command.tests.month import NOVEMBER
 from conftest import IN_FIRST_GRID
+from staff.models import User
 from territory.models import Region
 
 CENTRE = reverse("command:centre")
@@ -148,3 +150,40 @@ def test_the_charts_hold_the_same_figures_as_the_tables(client, people, categori
     response = page(client, people["leader"], period="2026")  # a year: month by month
     assert response.context["charts"]["over_time"]["labels"][10] == "2026-11"
     assert response.context["charts"]["against_above"] is None  # nothing above the county
+
+
+def test_coverage_lists_grids_without_a_worker_reports_per_week_and_the_overloaded(
+    client, people, categories, month
+):
+    client.force_login(people["leader"])
+    response = client.get(reverse("command:coverage"), {"period": "2026-11", "load": "2"})
+    found = response.context["coverage"]
+    grids = Region.objects.filter(level="grid")
+    worked = set(
+        User.objects.filter(role="grid_worker", is_active=True).values_list("region_id", flat=True)
+    )
+    assert found.grids == grids.count()
+    assert {grid.pk for grid in found.uncovered} == {g.pk for g in grids} - worked
+    by_name = {row.worker.username: row for row in found.workers}
+    # The fixture's worker filed the 7 November reports (c was October's): 7 in 30 days.
+    assert by_name["grid_worker"].reports == 7
+    assert by_name["grid_worker"].per_week == pytest.approx(7 / (30 / 7))
+    # The first grid's open cases, shared by its grid workers:
+    first = Region.objects.get(code="610722001001001")
+    open_here = Case.objects.filter(grid=first, status__in=OPEN_STATUSES).count()
+    workers_here = User.objects.filter(role="grid_worker", region=first).count()
+    assert by_name["grid_worker"].open_in_grid == pytest.approx(open_here / workers_here)
+    assert by_name["grid_worker"].over_load == (open_here / workers_here > 2)
+    assert by_name["informant"].over_load is False  # informants carry no load
+
+    client.force_login(people["other_town_operator"])  # the east town's
+    found = client.get(reverse("command:coverage")).context["coverage"]
+    assert all(row.grid.code.startswith("610722002") for row in found.workers)
+    assert client.get(reverse("command:coverage"), {"region": "610722001"}).status_code == 404
+
+
+def test_a_wrong_load_limit_is_told(client, people):
+    client.force_login(people["leader"])
+    response = client.get(reverse("command:coverage"), {"load": "多"})
+    assert response.context["load"] == 10
+    assert "不是" in response.context["error"]
