@@ -4,16 +4,21 @@ period are in the address, so a view can be shared; a region outside the user's 
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from territory.maps import children_outlines
+from cases.errors import CaseError
+from cases.models import Category
+from staff.models import Role
+from territory.maps import children_outlines, grid_collection
 from territory.models import Region
 from territory.views import map_response
 
@@ -22,10 +27,13 @@ from .charts import charts
 from .coverage import DEFAULT_LOAD, coverage
 from .models import Indicator
 from .periods import Period, PeriodError, month_of, parse_period
+from .recurring import DEFAULT_DAYS, DEFAULT_TIMES, recurring
 from .selectors import (
     DEFAULT_INDICATOR,
     cases_filter,
     child_rows,
+    class_breaks,
+    colour_of,
     command_area,
     current_indicators,
     feed,
@@ -37,6 +45,7 @@ from .selectors import (
     region_in_area,
     trail,
 )
+from .services import open_screening
 
 WORKERS_PER_PAGE = 100
 
@@ -165,9 +174,76 @@ def coverage_page(request):
 
 @login_required
 @require_GET
+def recurring_page(request):
+    """The same category coming back in the same grid, within a window up to the period's end."""
+    view = asked_view(request)
+    times, times_error = positive_number(request, "times", DEFAULT_TIMES, 100)
+    days, days_error = positive_number(request, "days", DEFAULT_DAYS, 366)
+    until = min(view.period.last_day, timezone.localdate())
+    found = recurring(view.region, until, times, days)
+    extra = f"&times={times}&days={days}"
+    context = {
+        "view": view,
+        "trail": [
+            (region, "?" + view.query(region=region.code) + extra)
+            for region in trail(view.area, view.region)
+        ],
+        "found": found,
+        "times": times,
+        "days": days,
+        "until": until,
+        "error": times_error or days_error or view.error,
+        "may_screen": request.user.role == Role.OPERATOR,
+        "map_values": recurring_map_values(view, found),
+        "outlines_url": reverse("command:outlines") + "?" + view.query() + "&grids=1",
+    }
+    return render(request, "command/recurring.html", context)
+
+
+def recurring_map_values(view: View, found: list) -> list[dict]:
+    """Each grid's most recurring category, coloured by how often it came back."""
+    most: dict[str, int] = {}
+    for row in found:
+        most[row.grid.code] = max(most.get(row.grid.code, 0), row.times)
+    breaks = class_breaks(list(most.values()))
+    return [
+        {
+            "code": code,
+            "display": str(times),
+            "colour": colour_of(times, breaks),
+            "url": "?" + view.query(region=code),
+        }
+        for code, times in most.items()
+    ]
+
+
+@login_required
+@require_POST
+def screen(request):
+    """Open the screening task for a recurring problem, then show it."""
+    view = asked_view(request)
+    grid = region_in_area(request.user, request.POST.get("grid"))
+    category = Category.objects.filter(pk=request.POST.get("category") or 0).first()
+    days, _error = positive_number(request, "days", DEFAULT_DAYS, 366)
+    if grid is None or category is None:
+        raise Http404("No such grid or category.")
+    until = min(view.period.last_day, timezone.localdate())
+    try:
+        case = open_screening(request.user, grid, category, until, days)
+    except CaseError as error:
+        messages.error(request, str(error))
+        return redirect(reverse("command:recurring") + "?" + view.query())
+    messages.success(request, _("Screening task %(code)s is open for it.") % {"code": case.code})
+    return redirect("cases:detail", code=case.code)
+
+
+@login_required
+@require_GET
 def outlines(request):
     """GeoJSON of the parts of a region in the user's area (of a grid: itself)."""
     view = asked_view(request)
+    if request.GET.get("grids"):
+        return map_response(request, grid_collection(view.region))
     return map_response(request, children_outlines(view.region))
 
 
