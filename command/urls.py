@@ -8,6 +8,7 @@ urlpatterns = [
     path("coverage/", views.coverage_page, name="coverage"),
     path("recurring/", views.recurring_page, name="recurring"),
     path("recurring/screen/", views.screen, name="screen"),
+    path("risk/", views.risk_page, name="risk"),
     path("outlines.json", views.outlines, name="outlines"),
     path("live/", views.live, name="live"),
     path("export.xlsx", views.export, {"form": "xlsx"}, name="export_xlsx"),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -28,6 +29,7 @@ from .coverage import DEFAULT_LOAD, coverage
 from .models import Indicator
 from .periods import Period, PeriodError, month_of, parse_period
 from .recurring import DEFAULT_DAYS, DEFAULT_TIMES, recurring
+from .risk import accuracy, at_risk
 from .selectors import (
     DEFAULT_INDICATOR,
     cases_filter,
@@ -48,6 +50,7 @@ from .selectors import (
 from .services import open_screening
 
 WORKERS_PER_PAGE = 100
+RISK_ACCURACY_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -235,6 +238,31 @@ def screen(request):
         return redirect(reverse("command:recurring") + "?" + view.query())
     messages.success(request, _("Screening task %(code)s is open for it.") % {"code": case.code})
     return redirect("cases:detail", code=case.code)
+
+
+@login_required
+@require_GET
+def risk_page(request):
+    """Open cases likely to miss their deadline, and how right the model was last month."""
+    view = asked_view(request)
+    today = timezone.localdate()
+    # The check replays a month of cases: once an hour is often enough.
+    checked = cache.get_or_set(
+        f"command:risk-accuracy:{today.isoformat()}:{timezone.now().hour}",
+        lambda: accuracy(today),
+        RISK_ACCURACY_SECONDS,
+    )
+    context = {
+        "view": view,
+        "trail": [
+            (region, "?" + view.query(region=region.code))
+            for region in trail(view.area, view.region)
+        ],
+        "rows": at_risk(request.user, view.region, timezone.now()),
+        "accuracy": checked,
+        "error": view.error,
+    }
+    return render(request, "command/risk.html", context)
 
 
 @login_required
