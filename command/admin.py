@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Indicator
+from .models import Indicator, ScoreComponent
 from .services import revise_indicator
 
 
@@ -20,3 +20,11 @@ class IndicatorAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # a published figure must stay recomputable
+
+
+@admin.register(ScoreComponent)
+class ScoreComponentAdmin(admin.ModelAdmin):
+    """The county's composite score, published with the league tables (/command/league/)."""
+
+    list_display = ["indicator_code", "weight", "higher_is_better", "order"]
+    list_editable = ["weight", "higher_is_better", "order"]

@@ -6,6 +6,8 @@ A key may have several rows: a step adds its own row rather than updating a shar
 two reports in the same grid and day never wait on each other's transaction; figures sum rows
 anyway, and `compact_facts` (nightly) folds them into one row per key."""
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -190,3 +192,40 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} v{self.version}"
+
+
+class ScoreComponent(models.Model):
+    """One indicator in the county's composite score (the league tables), with its weight and
+    its direction. Only rates (unit %) take part: a rate where lower is better counts as
+    100 − its value. The score is the weighted mean of the components a unit has a figure for."""
+
+    county_code = county_code_field()
+    indicator_code = models.SlugField(_("indicator code"), max_length=40)
+    weight = models.FloatField(_("weight"), validators=[MinValueValidator(0)])
+    higher_is_better = models.BooleanField(_("higher is better"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("composite score component")
+        verbose_name_plural = _("composite score components")
+        ordering = ["order", "indicator_code"]
+        constraints = [
+            county_id_unique("scorecomponent"),
+            models.UniqueConstraint(
+                fields=["county_code", "indicator_code"], name="scorecomponent_indicator_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_code} × {self.weight:g}"
+
+    def clean(self):
+        from .selectors import indicator_at
+
+        indicator = indicator_at(self.indicator_code)
+        if indicator is None:
+            raise ValidationError({"indicator_code": _("No indicator has this code.")})
+        if indicator.unit != "%":
+            raise ValidationError(
+                {"indicator_code": _("Only a rate (unit %) can be part of the score.")}
+            )

@@ -127,6 +127,7 @@ class Accuracy:
     right: int
     brier: float | None
     trained_on: int
+    on_time: int  # of the cases checked: what "always on time" would have got right
 
     @property
     def share(self) -> float | None:
@@ -155,7 +156,7 @@ def accuracy(today: date) -> Accuracy:
             "fed_back_at",
         )[:CHECKED_AT_MOST]
     )
-    cases = right = 0
+    cases = right = on_time = 0
     squared = 0.0
     for category, department, level, dispatched, deadline, fed_back in handled:
         limit = working_hours_between(dispatched, deadline)
@@ -165,5 +166,7 @@ def accuracy(today: date) -> Accuracy:
         was_on_time = fed_back <= deadline
         cases += 1
         right += (chance >= 0.5) == was_on_time
+        on_time += was_on_time
         squared += (chance - was_on_time) ** 2
-    return Accuracy(last_month.code, cases, right, squared / cases if cases else None, model.cases)
+    brier = squared / cases if cases else None
+    return Accuracy(last_month.code, cases, right, brier, round(model.cases), on_time)

@@ -18,15 +18,18 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.errors import CaseError
 from cases.models import Category
-from staff.models import Role
+from cases.selectors import cases_visible_to
+from staff.models import Department, Role
 from territory.maps import children_outlines, grid_collection
 from territory.models import Region
 from territory.views import map_response
 
 from . import exports
+from .behind import cases_behind, count_behind
 from .charts import charts
 from .coverage import DEFAULT_LOAD, coverage
-from .models import Indicator
+from .league import components, departments_league, parts_league
+from .models import Indicator, Step
 from .periods import Period, PeriodError, month_of, parse_period
 from .recurring import DEFAULT_DAYS, DEFAULT_TIMES, recurring
 from .risk import accuracy, at_risk
@@ -51,6 +54,7 @@ from .services import open_screening
 
 WORKERS_PER_PAGE = 100
 RISK_ACCURACY_SECONDS = 3600
+CASES_SHOWN = 100
 
 
 @dataclass(frozen=True)
@@ -263,6 +267,70 @@ def risk_page(request):
         "error": view.error,
     }
     return render(request, "command/risk.html", context)
+
+
+@login_required
+@require_GET
+def league_page(request):
+    """The region's parts and its departments ranked by the composite score."""
+    view = asked_view(request)
+    parts = components(view.period)
+    context = {
+        "view": view,
+        "trail": [
+            (region, "?" + view.query(region=region.code))
+            for region in trail(view.area, view.region)
+        ],
+        "components": parts,
+        "weights": sum(part.weight for part in parts),
+        "parts": parts_league(view.region, view.period, parts),
+        "departments": departments_league(view.region, view.period, parts),
+        "error": view.error,
+    }
+    return render(request, "command/league.html", context)
+
+
+@login_required
+@require_GET
+def cases_page(request):
+    """The cases behind a figure: its numerator's and its denominator's, among those the user
+    may see, in the region (and department) over the period."""
+    view = asked_view(request)
+    department = request.GET.get("department")
+    department = int(department) if department and department.isdigit() else None
+    visible = cases_visible_to(request.user)
+    lists = []
+    for step in (view.indicator.numerator, view.indicator.denominator):
+        if not step:
+            continue
+        args = (step, view.region, view.period.start, view.period.end, department)
+        behind = cases_behind(*args).filter(pk__in=visible.values("pk"))
+        lists.append(
+            {
+                "step": Step(step).label,
+                "counted": count_behind(*args),
+                "cases": behind.count(),
+                "shown": list(
+                    behind.select_related("category", "department").order_by("-reported_at")[
+                        :CASES_SHOWN
+                    ]
+                ),
+            }
+        )
+    context = {
+        "view": view,
+        "trail": [
+            (region, "?" + view.query(region=region.code))
+            for region in trail(view.area, view.region)
+        ],
+        "department": Department.objects.filter(pk=department or 0).first(),
+        "lists": lists,
+        "figure": figures([view.indicator], view.region, view.period.start, view.period.end)[0]
+        if department is None
+        else None,
+        "shown_at_most": CASES_SHOWN,
+    }
+    return render(request, "command/cases.html", context)
 
 
 @login_required

@@ -187,3 +187,48 @@ def test_a_wrong_load_limit_is_told(client, people):
     response = client.get(reverse("command:coverage"), {"load": "多"})
     assert response.context["load"] == 10
     assert "不是" in response.context["error"]
+
+
+def test_the_league_ranks_towns_by_the_published_score_and_links_to_the_cases(
+    client, people, month
+):
+    client.force_login(people["leader"])
+    response = client.get(reverse("command:league"), {"period": "2026-11"})
+    parts = response.context["components"]
+    assert [part.indicator.code for part in parts] == [
+        "closed_on_time_rate",
+        "closing_rate",
+        "satisfaction",
+        "handled_on_time_rate",
+        "rework_rate",
+    ]
+    west, east = response.context["parts"]
+    assert (west.region.code, west.rank) == ("610722001", 1)
+    # The west town: 25 % on time, 3 of 5 closed (60 %), satisfaction 50 %, 1 of 3 handled on
+    # time, rework 1 of 5 (20 %, counted as 80); weights 30, 20, 20, 15, 15.
+    values = [figure.value for figure in west.figures]
+    assert values == pytest.approx([25.0, 60.0, 50.0, 100 / 3, 20.0])
+    expected = (30 * 25 + 20 * 60 + 20 * 50 + 15 * 100 / 3 + 15 * 80) / 100
+    assert west.score == pytest.approx(expected)
+    # The east town: e accepted, not closed (0 %), no rework (counted as 100); nothing due,
+    # handled or rated there, so scored on those two alone.
+    assert east.score == pytest.approx((20 * 0 + 15 * 100) / (20 + 15)) and east.rank == 2
+    (urban,) = response.context["departments"]
+    assert urban.department == people["urban_handler"].department
+    assert b"/command/cases/?" in response.content
+
+
+def test_the_cases_behind_a_figure_are_its_numerator_and_denominator(client, people, month):
+    client.force_login(people["leader"])
+    response = client.get(
+        reverse("command:cases"), {"indicator": "closed_on_time_rate", "period": "2026-11"}
+    )
+    numerator, denominator = response.context["lists"]
+    assert [case.code for case in numerator["shown"]] == [month["a"].code]
+    assert {case.code for case in denominator["shown"]} == {month[key].code for key in "adfh"}
+    client.force_login(people["other_town_operator"])  # sees none of the west town's
+    response = client.get(
+        reverse("command:cases"),
+        {"indicator": "closed_on_time_rate", "period": "2026-11", "region": "610722002"},
+    )
+    assert all(not found["shown"] for found in response.context["lists"])

@@ -52,7 +52,7 @@ def test_its_accuracy_on_last_month_is_checked_against_what_happened(october_his
     assert checked.month == "2026-11"
     assert checked.trained_on == 30
     # Handled in November: a on time, c and d late; it said all three would be on time.
-    assert (checked.cases, checked.right) == (3, 1)
+    assert (checked.cases, checked.right, checked.on_time) == (3, 1, 1)
     assert checked.brier == pytest.approx(2 / 3)
 
 
