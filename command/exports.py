@@ -3,6 +3,7 @@ header row) and CSV (UTF-8 with a byte-order mark, which Excel needs to read Chi
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -15,6 +16,9 @@ from .coverage import Coverage
 from .models import Indicator
 from .periods import Period
 from .selectors import ChildRow, IndicatorRow
+
+if TYPE_CHECKING:
+    from .report import MonthlyReport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADER_FILL = PatternFill("solid", fgColor="DDE8E3")
@@ -185,3 +189,44 @@ def workers_csv(coverage: Coverage) -> str:
         for row in coverage.workers
     ]
     return _csv(header, body)
+
+
+def _standings_table(title: str, report: "MonthlyReport", standings) -> tuple[list, list]:
+    header = [_("Rank"), title, _("Score")] + [part.indicator.name for part in report.components]
+    body = [
+        [row.rank, row.name, _number(row.score)] + [_number(figure.value) for figure in row.figures]
+        for row in standings
+    ]
+    return header, body
+
+
+def report_workbook(report: "MonthlyReport") -> bytes:
+    """The monthly report as a workbook: indicators, the two league tables, recurring problems."""
+    book = Workbook()
+    book.remove(book.active)
+    header, body = _indicator_table(report.period, report.rows)
+    formats = {
+        index: {column: _number_format(row.indicator) for column in (3, 6, 7)}
+        for index, row in enumerate(report.rows)
+    }
+    sheet = _sheet(book, _("Indicators"), header, body, formats)
+    sheet.column_dimensions["H"].width = 60
+    for cells in sheet.iter_rows(min_row=2, min_col=8, max_col=8):
+        cells[0].alignment = Alignment(wrap_text=True, vertical="top")
+    score_formats = {3: "0.0"} | {4 + n: "0.0" for n in range(len(report.components))}
+    for title, standings, sheet_title in (
+        (_("Region"), report.parts, _("Ranking of parts")),
+        (_("Department"), report.departments, _("Ranking of departments")),
+    ):
+        header, body = _standings_table(title, report, standings)
+        _sheet(book, sheet_title, header, body, dict.fromkeys(range(len(body)), score_formats))
+    header = [_("Grid code"), _("Grid"), _("Category"), _("Times"), _("Last reported")]
+    body = [
+        [row.grid.code, row.grid.name, row.category.name, row.times, row.last_day.isoformat()]
+        for row in report.recurring
+    ]
+    _sheet(book, _("Recurring problems"), header, body, {})
+    book.properties.title = f"{report.region.name} {report.period.code}"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

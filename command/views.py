@@ -32,6 +32,7 @@ from .league import components, departments_league, parts_league
 from .models import Indicator, Step
 from .periods import Period, PeriodError, month_of, parse_period
 from .recurring import DEFAULT_DAYS, DEFAULT_TIMES, recurring
+from .report import MonthlyReport, monthly_report
 from .risk import accuracy, at_risk
 from .selectors import (
     DEFAULT_INDICATOR,
@@ -331,6 +332,44 @@ def cases_page(request):
         "shown_at_most": CASES_SHOWN,
     }
     return render(request, "command/cases.html", context)
+
+
+def report_of(request) -> tuple[View, MonthlyReport]:
+    """The month asked for (by default the last whole month), its report."""
+    view = asked_view(request)
+    if not request.GET.get("period"):
+        month = month_of(timezone.localdate()).previous()
+    else:
+        month = month_of(view.period.start)
+    view = View(view.area, view.region, month, view.indicator, view.indicators, view.error)
+    return view, monthly_report(view.region, month)
+
+
+@login_required
+@require_GET
+def report_page(request):
+    """The monthly report, for the screen and for print."""
+    view, report = report_of(request)
+    context = {
+        "view": view,
+        "trail": [
+            (region, "?" + view.query(region=region.code))
+            for region in trail(view.area, view.region)
+        ],
+        "report": report,
+        "error": view.error,
+    }
+    return render(request, "command/report.html", context)
+
+
+@login_required
+@require_GET
+def report_workbook(request):
+    view, report = report_of(request)
+    response = HttpResponse(exports.report_workbook(report), content_type=exports.XLSX)
+    name = f"wangge-report-{view.region.code}-{view.period.code}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @login_required

@@ -7,10 +7,12 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from cases.models import OPEN_STATUSES, Case
 from cases.services import report_case, take_action
+from command.periods import month_of
 from command.selectors import figure, indicator_at
 from command.tests.month import NOVEMBER
 from conftest import IN_FIRST_GRID
@@ -232,3 +234,31 @@ def test_the_cases_behind_a_figure_are_its_numerator_and_denominator(client, peo
         {"indicator": "closed_on_time_rate", "period": "2026-11", "region": "610722002"},
     )
     assert all(not found["shown"] for found in response.context["lists"])
+
+
+def test_the_monthly_report_workbook_holds_indicators_rankings_and_recurring_problems(
+    client, people, month
+):
+    client.force_login(people["leader"])
+    response = client.get(reverse("command:report"), {"period": "2026-11"})
+    assert response.status_code == 200
+    assert response.context["report"].period.code == "2026-11"
+    response = client.get(reverse("command:report_xlsx"), {"period": "2026-11"})
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["指标", "下辖区域排名", "部门排名", "反复问题"]
+    indicators = {row[0]: row for row in book["指标"].iter_rows(min_row=2, values_only=True)}
+    # name, unit, November, numerator, denominator (none for a count), October, a year before
+    assert indicators["上报数"][2:5] == (7, 7, None)
+    assert indicators["上报数"][5] == 1  # October: c
+    assert indicators["按期结案率"][2] == pytest.approx(25.0)
+    ranking = list(book["下辖区域排名"].iter_rows(min_row=2, values_only=True))
+    assert [row[:2] for row in ranking] == [(1, "西镇"), (2, "东镇")]
+    # Rubbish six times in the first grid in November (a b d f g h): recurring.
+    recurring = list(book["反复问题"].iter_rows(min_row=2, values_only=True))
+    assert recurring[0][0] == "610722001001001" and recurring[0][3] == 6
+
+
+def test_the_monthly_report_is_of_last_month_by_default(client, people):
+    client.force_login(people["leader"])
+    response = client.get(reverse("command:report"))
+    assert response.context["view"].period == month_of(timezone.localdate()).previous()
