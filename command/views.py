@@ -4,6 +4,7 @@ period are in the address, so a view can be shared; a region outside the user's 
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -56,6 +57,8 @@ from .services import open_screening
 WORKERS_PER_PAGE = 100
 RISK_ACCURACY_SECONDS = 3600
 CASES_SHOWN = 100
+# The figures a wall screen shows large, beside the map and the feed.
+WALL_FIGURES = ("reported", "closed", "closed_on_time_rate", "satisfaction")
 
 
 @dataclass(frozen=True)
@@ -136,7 +139,11 @@ def centre(request):
         "query": view.query(),
         "feed": feed(request.user, view.region, timezone.now()),
         "charts": charts(view.indicator, view.region, view.period),
+        "wall": request.GET.get("screen") == "wall",
+        "feed_seconds": settings.COMMAND_FEED_SECONDS,
     }
+    rows = [row for row, _url in context["rows"]]
+    context["wall_figures"] = [row for row in rows if row.indicator.code in WALL_FIGURES]
     return render(request, "command/centre.html", context)
 
 

@@ -336,6 +336,10 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "wangge@chenggu.exampl
 # SMS leave through a gateway class (dotted path, like EMAIL_BACKEND); the default only logs.
 WANGGE_SMS_GATEWAY = os.environ.get("WANGGE_SMS_GATEWAY", "notify.senders.LoggingSmsGateway")
 # Links in e-mails point here.
+# How often the command centre's live feed asks for what is new (seconds): one small query set
+# per open screen each time (bench: "command: live feed").
+COMMAND_FEED_SECONDS = int(os.environ.get("WANGGE_COMMAND_FEED_SECONDS", "15"))
+
 WANGGE_SITE_URL = os.environ.get("WANGGE_SITE_URL", "http://127.0.0.1:8000")
 # The demo's webhook receiver (`manage.py receive_webhooks`), standing in for a 12345 platform.
 WANGGE_DEMO_WEBHOOK_URL = os.environ.get("WANGGE_DEMO_WEBHOOK_URL", "http://127.0.0.1:8025/")

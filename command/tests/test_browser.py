@@ -7,6 +7,7 @@ import os
 import pytest
 from openpyxl import load_workbook
 
+from cases.services import report_case
 from cases.tests.test_browser import log_in
 from command.selectors import figure, indicator_at
 from command.tests.month import NOVEMBER
@@ -26,7 +27,7 @@ def click_map_at(page, lon: float, lat: float) -> None:
 
 
 def test_a_leader_drills_from_the_county_to_a_grid_and_back_and_exports_the_month(
-    emptied_timeline, live_server, browser, people, month, tmp_path
+    emptied_timeline, shipped_indicators, live_server, browser, people, month, tmp_path
 ):
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page.set_default_timeout(15_000)
@@ -76,3 +77,27 @@ def test_a_leader_drills_from_the_county_to_a_grid_and_back_and_exports_the_mont
         "610722001": pytest.approx(25.0),
         "610722002": None,
     }
+
+
+def test_the_live_feed_moves_without_a_reload_when_a_case_is_reported_elsewhere(
+    emptied_timeline, shipped_indicators, live_server, browser, people, categories, settings
+):
+    settings.COMMAND_FEED_SECONDS = 1
+    page = browser.new_page(viewport={"width": 1920, "height": 1080}, locale="zh-CN")
+    page.set_default_timeout(15_000)
+    log_in(page, live_server.url, "leader")
+    page.goto(f"{live_server.url}/command/?screen=wall")
+    page.wait_for_selector("#choropleth[data-ready='1']")
+    assert page.locator(".topbar").is_hidden()  # a wall screen: the map, the feed, 4 figures
+    assert page.locator(".wall-figures > div").count() == 4
+    page.evaluate("window.stillThisPage = true")
+
+    case = report_case(  # as another browser, the API or the hotline would
+        reporter=people["grid_worker"],
+        category=categories["rubbish"],
+        description="刚刚有人倒了垃圾",
+        lon=IN_FIRST_GRID[0],
+        lat=IN_FIRST_GRID[1],
+    )
+    page.wait_for_selector(f"#feed a:has-text('{case.code}')")
+    assert page.evaluate("window.stillThisPage") is True  # no reload: the feed alone moved
