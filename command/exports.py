@@ -32,11 +32,9 @@ def _number(value: float | None) -> float | int | None:
 
 
 def _number_format(indicator: Indicator) -> str:
-    if indicator.unit == "%":
-        return "0.0"
-    if indicator.numerator_hours or indicator.percentile:
-        return "0.0"
-    return "0"
+    """Counts whole; rates and hours to one decimal."""
+    counts = indicator.unit != "%" and not indicator.numerator_hours and not indicator.percentile
+    return "0" if counts else "0.0"
 
 
 def _indicator_table(period: Period, rows: list[IndicatorRow]) -> tuple[list[str], list[list]]:
@@ -105,6 +103,19 @@ def _sheet(book: Workbook, title: str, header: list[str], body: list[list], form
     return sheet
 
 
+def _indicator_sheet(book: Workbook, period: Period, rows: list[IndicatorRow]) -> None:
+    """Every indicator with its figures in the indicator's number format, and its rule wrapped."""
+    header, body = _indicator_table(period, rows)
+    formats = {
+        index: {column: _number_format(row.indicator) for column in (3, 6, 7)}
+        for index, row in enumerate(rows)
+    }
+    sheet = _sheet(book, _("Indicators"), header, body, formats)
+    sheet.column_dimensions["H"].width = 60
+    for cells in sheet.iter_rows(min_row=2, min_col=8, max_col=8):
+        cells[0].alignment = Alignment(wrap_text=True, vertical="top")
+
+
 def _width(value) -> int:
     """Columns as wide as their text: a Chinese character takes two."""
     text = "" if value is None else str(value)
@@ -120,15 +131,7 @@ def workbook(
 ) -> bytes:
     book = Workbook()
     book.remove(book.active)
-    header, body = _indicator_table(period, rows)
-    formats = {
-        index: {column: _number_format(row.indicator) for column in (3, 6, 7)}
-        for index, row in enumerate(rows)
-    }
-    sheet = _sheet(book, _("Indicators"), header, body, formats)
-    sheet.column_dimensions["H"].width = 60
-    for cells in sheet.iter_rows(min_row=2, min_col=8, max_col=8):
-        cells[0].alignment = Alignment(wrap_text=True, vertical="top")
+    _indicator_sheet(book, period, rows)
     header, body = _children_table(indicator, children)
     formats = {index: {3: _number_format(indicator)} for index in range(len(children))}
     _sheet(book, _("Parts of %(region)s") % {"region": region.name}, header, body, formats)
@@ -204,15 +207,7 @@ def report_workbook(report: "MonthlyReport") -> bytes:
     """The monthly report as a workbook: indicators, the two league tables, recurring problems."""
     book = Workbook()
     book.remove(book.active)
-    header, body = _indicator_table(report.period, report.rows)
-    formats = {
-        index: {column: _number_format(row.indicator) for column in (3, 6, 7)}
-        for index, row in enumerate(report.rows)
-    }
-    sheet = _sheet(book, _("Indicators"), header, body, formats)
-    sheet.column_dimensions["H"].width = 60
-    for cells in sheet.iter_rows(min_row=2, min_col=8, max_col=8):
-        cells[0].alignment = Alignment(wrap_text=True, vertical="top")
+    _indicator_sheet(book, report.period, report.rows)
     score_formats = {3: "0.0"} | {4 + n: "0.0" for n in range(len(report.components))}
     for title, standings, sheet_title in (
         (_("Region"), report.parts, _("Ranking of parts")),

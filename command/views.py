@@ -72,6 +72,14 @@ class View:
     indicators: list[Indicator]
     error: str = ""
 
+    def trail(self, extra: str = "") -> list[tuple[Region, str]]:
+        """The breadcrumbs from the user's area down to the region, each with its address
+        (`extra`: more of the page's own query to keep)."""
+        return [
+            (region, "?" + self.query(region=region.code) + extra)
+            for region in trail(self.area, self.region)
+        ]
+
     def query(self, **changes) -> str:
         values = {
             "region": self.region.code,
@@ -111,10 +119,7 @@ def centre(request):
     following = view.period.following()
     context = {
         "view": view,
-        "trail": [
-            (region, "?" + view.query(region=region.code))
-            for region in trail(view.area, view.region)
-        ],
+        "trail": view.trail(),
         "rows": [
             (row, "?" + view.query(indicator=row.indicator.code))
             for row in indicator_rows(view.region, view.period)
@@ -174,10 +179,7 @@ def coverage_page(request):
     page = Paginator(found.workers, WORKERS_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "view": view,
-        "trail": [
-            (region, "?" + view.query(region=region.code) + f"&load={load}")
-            for region in trail(view.area, view.region)
-        ],
+        "trail": view.trail(f"&load={load}"),
         "coverage": found,
         "workers": page,
         "load": load,
@@ -199,10 +201,7 @@ def recurring_page(request):
     extra = f"&times={times}&days={days}"
     context = {
         "view": view,
-        "trail": [
-            (region, "?" + view.query(region=region.code) + extra)
-            for region in trail(view.area, view.region)
-        ],
+        "trail": view.trail(extra),
         "found": found,
         "times": times,
         "days": days,
@@ -266,10 +265,7 @@ def risk_page(request):
     )
     context = {
         "view": view,
-        "trail": [
-            (region, "?" + view.query(region=region.code))
-            for region in trail(view.area, view.region)
-        ],
+        "trail": view.trail(),
         "rows": at_risk(request.user, view.region, timezone.now()),
         "accuracy": checked,
         "error": view.error,
@@ -285,10 +281,7 @@ def league_page(request):
     parts = components(view.period)
     context = {
         "view": view,
-        "trail": [
-            (region, "?" + view.query(region=region.code))
-            for region in trail(view.area, view.region)
-        ],
+        "trail": view.trail(),
         "components": parts,
         "weights": sum(part.weight for part in parts),
         "parts": parts_league(view.region, view.period, parts),
@@ -327,10 +320,7 @@ def cases_page(request):
         )
     context = {
         "view": view,
-        "trail": [
-            (region, "?" + view.query(region=region.code))
-            for region in trail(view.area, view.region)
-        ],
+        "trail": view.trail(),
         "department": Department.objects.filter(pk=department or 0).first(),
         "lists": lists,
         "figure": figures([view.indicator], view.region, view.period.start, view.period.end)[0]
@@ -359,10 +349,7 @@ def report_page(request):
     view, report = report_of(request)
     context = {
         "view": view,
-        "trail": [
-            (region, "?" + view.query(region=region.code))
-            for region in trail(view.area, view.region)
-        ],
+        "trail": view.trail(),
         "report": report,
         "error": view.error,
     }
