@@ -11,7 +11,7 @@ from territory.models import Region
 
 from .models import Indicator
 from .periods import Period, add_months
-from .selectors import current_indicators, figure_of, moment_of, step_sums
+from .selectors import current_indicators, figure_of, for_department, moment_of, step_sums
 
 DAILY_UP_TO = 62  # days; a longer period is drawn month by month
 TOP_CATEGORIES = 10
@@ -30,11 +30,15 @@ def _months(start: date, end: date) -> list[date]:
     return months
 
 
-def over_time(region: Region, period: Period) -> dict | None:
+def over_time(region: Region, period: Period, department: Department | None = None) -> dict | None:
     """Reports and closures per day (per month over a longer period), by the shipped
     上报数 and 结案数."""
     by_code = {indicator.code: indicator for indicator in current_indicators(moment_of(period))}
-    shown = [by_code[code] for code in ("reported", "closed") if code in by_code]
+    shown = [
+        for_department(by_code[code], department)
+        for code in ("reported", "closed")
+        if code in by_code
+    ]
     if not shown:
         return None
     daily = (period.end - period.start).days <= DAILY_UP_TO
@@ -55,13 +59,16 @@ def over_time(region: Region, period: Period) -> dict | None:
     }
 
 
-def top_categories(region: Region, period: Period) -> dict | None:
+def top_categories(
+    region: Region, period: Period, department: Department | None = None
+) -> dict | None:
     """The categories most reported in the period (by 上报数's rule)."""
     reported = next(
         (i for i in current_indicators(moment_of(period)) if i.code == "reported"), None
     )
     if reported is None:
         return None
+    reported = for_department(reported, department)
     sums = step_sums([reported], region, period.start, period.end, by="category_id")
     counts = sorted(
         ((figure_of(reported, found).value or 0, category) for category, found in sums.items()),
@@ -123,10 +130,14 @@ def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-def charts(indicator: Indicator, region: Region, period: Period) -> dict:
+def charts(
+    indicator: Indicator, region: Region, period: Period, department: Department | None = None
+) -> dict:
+    """Every chart of the page; for one department, its own figures and no ranking of them."""
+    indicator = for_department(indicator, department)
     return {
-        "over_time": over_time(region, period),
-        "categories": top_categories(region, period),
-        "departments": departments_ranked(indicator, region, period),
+        "over_time": over_time(region, period, department),
+        "categories": top_categories(region, period, department),
+        "departments": None if department else departments_ranked(indicator, region, period),
         "against_above": against_above(indicator, region, period),
     }

@@ -1,6 +1,7 @@
 """Figures of the indicators (command.models.Indicator) for a region and a period, summed from
 the facts (command.models.Fact), never from the cases."""
 
+import copy
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -339,10 +340,24 @@ def moment_of(period: Period) -> datetime:
     return min(end, timezone.now())
 
 
-def indicator_rows(region: Region, period: Period) -> list[IndicatorRow]:
-    """Every indicator for the region over the period, beside the period before and the same
-    period a year before, each by the rule in force at the end of the period it covers."""
-    indicators = current_indicators(moment_of(period))
+def for_department(indicator: Indicator, department: Department | None) -> Indicator:
+    """The indicator narrowed to one department's facts (unchanged for None)."""
+    if department is None:
+        return indicator
+    narrowed = copy.copy(indicator)
+    narrowed.departments = [department.code]
+    return narrowed
+
+
+def indicator_rows(
+    region: Region, period: Period, department: Department | None = None
+) -> list[IndicatorRow]:
+    """Every indicator for the region (and department) over the period, beside the period
+    before and the same period a year before, each by the rule in force at the end of the
+    period it covers."""
+    indicators = [
+        for_department(indicator, department) for indicator in current_indicators(moment_of(period))
+    ]
     now = figures(indicators, region, period.start, period.end)
     before, year_before = period.previous(), period.a_year_before()
     return [
@@ -350,17 +365,22 @@ def indicator_rows(region: Region, period: Period) -> list[IndicatorRow]:
         for indicator, figure, *others in zip(
             indicators,
             now,
-            _by_rule_of(indicators, region, before),
-            _by_rule_of(indicators, region, year_before),
+            _by_rule_of(indicators, region, before, department),
+            _by_rule_of(indicators, region, year_before, department),
             strict=True,
         )
     ]
 
 
-def _by_rule_of(indicators: list[Indicator], region: Region, period: Period) -> list[Figure]:
+def _by_rule_of(
+    indicators: list[Indicator], region: Region, period: Period, department: Department | None
+) -> list[Figure]:
     """Each indicator over an earlier period, by the rule that was in force then."""
     then = {indicator.code: indicator for indicator in current_indicators(moment_of(period))}
-    earlier = [then.get(indicator.code, indicator) for indicator in indicators]
+    earlier = [
+        for_department(then[indicator.code], department) if indicator.code in then else indicator
+        for indicator in indicators
+    ]
     return figures(earlier, region, period.start, period.end)
 
 
@@ -389,7 +409,10 @@ def colour_of(value: float | None, breaks: list[float]) -> int | None:
     return round(found * (CLASSES - 1) / (len(breaks) - 1))
 
 
-def child_rows(indicator: Indicator, region: Region, period: Period) -> list[ChildRow]:
+def child_rows(
+    indicator: Indicator, region: Region, period: Period, department: Department | None = None
+) -> list[ChildRow]:
+    indicator = for_department(indicator, department)
     rows = child_figures(indicator, region, period.start, period.end)
     breaks = class_breaks([figure.value for _child, figure in rows if figure.value is not None])
     return [ChildRow(child, figure, colour_of(figure.value, breaks)) for child, figure in rows]

@@ -45,6 +45,7 @@ from .selectors import (
     current_indicators,
     feed,
     figures,
+    for_department,
     indicator_rows,
     legend,
     may_command,
@@ -71,6 +72,7 @@ class View:
     indicator: Indicator
     indicators: list[Indicator]
     error: str = ""
+    department: Department | None = None
 
     def trail(self, extra: str = "") -> list[tuple[Region, str]]:
         """The breadcrumbs from the user's area down to the region, each with its address
@@ -85,8 +87,9 @@ class View:
             "region": self.region.code,
             "indicator": self.indicator.code,
             "period": self.period.code,
+            "department": self.department.code if self.department else "",
         } | changes
-        return "&".join(f"{key}={value}" for key, value in values.items())
+        return "&".join(f"{key}={value}" for key, value in values.items() if value)
 
 
 def asked_view(request) -> View:
@@ -108,21 +111,26 @@ def asked_view(request) -> View:
     )
     if indicator is None:
         raise Http404("No indicators are defined.")
-    return View(command_area(user), region, period, indicator, indicators, error)
+    department = None
+    if request.GET.get("department"):
+        department = Department.objects.filter(code=request.GET["department"]).first()
+        if department is None:
+            raise Http404("No such department.")
+    return View(command_area(user), region, period, indicator, indicators, error, department)
 
 
 @login_required
 @require_GET
 def centre(request):
     view = asked_view(request)
-    children = child_rows(view.indicator, view.region, view.period)
+    children = child_rows(view.indicator, view.region, view.period, view.department)
     following = view.period.following()
     context = {
         "view": view,
         "trail": view.trail(),
         "rows": [
             (row, "?" + view.query(indicator=row.indicator.code))
-            for row in indicator_rows(view.region, view.period)
+            for row in indicator_rows(view.region, view.period, view.department)
         ],
         "children": [(row, "?" + view.query(region=row.region.code)) for row in children],
         "map_values": [
@@ -143,7 +151,8 @@ def centre(request):
         else "",
         "query": view.query(),
         "feed": feed(request.user, view.region, timezone.now()),
-        "charts": charts(view.indicator, view.region, view.period),
+        "charts": charts(view.indicator, view.region, view.period, view.department),
+        "departments": Department.objects.filter(is_active=True).order_by("name"),
         "wall": request.GET.get("screen") == "wall",
         "feed_seconds": settings.COMMAND_FEED_SECONDS,
     }
@@ -154,7 +163,8 @@ def centre(request):
 
 def own_value(view: View) -> dict:
     """A grid, which has no parts, is drawn itself with its own figure (uncoloured)."""
-    figure = figures([view.indicator], view.region, view.period.start, view.period.end)[0]
+    indicator = for_department(view.indicator, view.department)
+    figure = figures([indicator], view.region, view.period.start, view.period.end)[0]
     return {"code": view.region.code, "display": figure.display, "colour": None, "url": ""}
 
 
@@ -297,8 +307,7 @@ def cases_page(request):
     """The cases behind a figure: its numerator's and its denominator's, among those the user
     may see, in the region (and department) over the period."""
     view = asked_view(request)
-    department = request.GET.get("department")
-    department = int(department) if department and department.isdigit() else None
+    department = view.department.pk if view.department else None
     visible = cases_visible_to(request.user)
     lists = []
     for step in (view.indicator.numerator, view.indicator.denominator):
@@ -321,11 +330,14 @@ def cases_page(request):
     context = {
         "view": view,
         "trail": view.trail(),
-        "department": Department.objects.filter(pk=department or 0).first(),
+        "department": view.department,
         "lists": lists,
-        "figure": figures([view.indicator], view.region, view.period.start, view.period.end)[0]
-        if department is None
-        else None,
+        "figure": figures(
+            [for_department(view.indicator, view.department)],
+            view.region,
+            view.period.start,
+            view.period.end,
+        )[0],
         "shown_at_most": CASES_SHOWN,
     }
     return render(request, "command/cases.html", context)
@@ -397,8 +409,8 @@ def export(request, form: str):
             view.region,
             view.period,
             view.indicator,
-            indicator_rows(view.region, view.period),
-            child_rows(view.indicator, view.region, view.period),
+            indicator_rows(view.region, view.period, view.department),
+            child_rows(view.indicator, view.region, view.period, view.department),
         )
         response = HttpResponse(body, content_type=exports.XLSX)
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
@@ -409,12 +421,14 @@ def export(request, form: str):
         body = exports.workers_csv(coverage(view.region, view.period, load))
     elif table == "regions":
         body = exports.children_csv(
-            view.indicator, child_rows(view.indicator, view.region, view.period)
+            view.indicator, child_rows(view.indicator, view.region, view.period, view.department)
         )
     else:
         table, body = (
             "indicators",
-            exports.csv_text(view.period, indicator_rows(view.region, view.period)),
+            exports.csv_text(
+                view.period, indicator_rows(view.region, view.period, view.department)
+            ),
         )
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}-{table}.csv"'

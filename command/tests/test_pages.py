@@ -262,3 +262,22 @@ def test_the_monthly_report_is_of_last_month_by_default(client, people):
     client.force_login(people["leader"])
     response = client.get(reverse("command:report"))
     assert response.context["view"].period == month_of(timezone.localdate()).previous()
+
+
+def test_a_department_s_figures_on_the_same_pages(client, people, departments, month):
+    client.force_login(people["leader"])
+    urban, housing = departments["urban"], departments["housing"]
+    response = page(client, people["leader"], period="2026-11", department=urban.code)
+    rows = {row.indicator.code: row for row, _url in response.context["rows"]}
+    assert rows["closed_on_time_rate"].now.value == pytest.approx(25.0)  # all of them urban's
+    assert response.context["charts"]["departments"] is None
+    response = page(client, people["leader"], period="2026-11", department=housing.code)
+    rows = {row.indicator.code: row for row, _url in response.context["rows"]}
+    assert rows["reported"].now.value == 0 and rows["closed_on_time_rate"].now.value is None
+    assert f"department={housing.code}" in response.context["query"]
+    response = client.get(
+        reverse("command:cases"),
+        {"indicator": "closed_on_time_rate", "period": "2026-11", "department": urban.code},
+    )
+    assert [case.code for case in response.context["lists"][0]["shown"]] == [month["a"].code]
+    assert page(client, people["leader"], department="nothing").status_code == 404
