@@ -68,6 +68,10 @@ class Command(BaseCommand):
         for username, user in logins.items():
             where = user.region or user.department or ""
             self.stdout.write(f"  {username:<18} {user.get_role_display()} {where}")
+        self.stdout.write(
+            "\nThe command centre (leader, county_operator …): /command/, "
+            "on a wall screen /command/?screen=wall"
+        )
         if resident_links:
             self.stdout.write("\nResidents' private links (report anew at /, no login):")
             for what, link in resident_links:
