@@ -73,6 +73,10 @@
     if (!chart) {
       return;
     }
+    if (chart.labels && el.dataset.chart !== "over_time" && el.dataset.chart !== "against_above") {
+      // Bars: room for every label, however many departments or categories there are.
+      el.style.height = Math.max(288, chart.labels.length * 24 + 24) + "px";
+    }
     var instance = echarts.init(el, null, { renderer: "canvas" });
     instance.setOption(build[el.dataset.chart](chart));
     drawn.push(instance);
