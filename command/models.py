@@ -91,17 +91,18 @@ class Fact(models.Model):
         return f"{self.day} {self.step} ×{self.count}"
 
 
-MONTH_KEY = ("county_code", "month", "grid_id", "step", "bucket")
+MONTH_KEY = ("county_code", "month", "village_id", "step", "bucket")
 
 
 class MonthFact(models.Model):
-    """The facts by month and grid only: what the shipped indicators (no filters) need for whole
-    months, quarters and years, in about a fortieth of the rows (Fact has one per category,
-    department, source, level and day). Kept current and compacted beside Fact."""
+    """The facts by month and village only: what the shipped indicators (no filters) need for
+    whole months, quarters and years of a county, town or village, in about a tenth of the
+    daily facts' rows (the daily ones count each grid, category, department, source, level and
+    day). Kept current and compacted beside Fact."""
 
     county_code = county_code_field()
     month = models.DateField(_("month"), help_text=_("Its first day."))
-    grid_id = models.BigIntegerField(_("grid"))
+    village_id = models.BigIntegerField(_("village"))
     step = models.CharField(_("step"), max_length=16, choices=Step.choices)
     bucket = models.PositiveSmallIntegerField(_("hours bucket"), default=0)
     count = models.IntegerField(_("count"), default=0)
@@ -116,7 +117,7 @@ class MonthFact(models.Model):
         # Covering: a figure is read from the index alone.
         indexes = [
             models.Index(
-                fields=["step", "month", "county_code", "grid_id", "bucket", "count", "hours"],
+                fields=["step", "month", "county_code", "village_id", "bucket", "count", "hours"],
                 name="monthfact_step_month",
             )
         ]

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
@@ -82,14 +82,30 @@ def _category_filter(codes: list[str]) -> Q:
 
 
 def in_region(facts: QuerySet, region: Region) -> QuerySet:
+    """The facts of the region's grids. Their ids are listed, not sub-queried: PostgreSQL cannot
+    tell how many grids a path prefix matches and, guessing one, loops over the facts once per
+    grid (ten times slower for a village)."""
     if region.level == Level.COUNTY:
         return facts.filter(county_code=region.county_code)
-    return facts.filter(grid_id__in=Region.objects.subtree(region).grids().values("pk"))
+    grids = Region.objects.subtree(region).grids().values_list("pk", flat=True)
+    return facts.filter(grid_id__in=list(grids))
 
 
 def by_month_only(indicator: Indicator, start: date, end: date) -> bool:
-    """Whether MonthFact answers: whole months, and no filter that needs more than the grid."""
+    """Whether MonthFact may answer: whole months, and no filter on what it does not keep."""
     return start.day == 1 and end.day == 1 and not any(_filters(indicator))
+
+
+def villages_in(facts: QuerySet, region: Region) -> QuerySet:
+    """The monthly facts of the region's villages (a county, town or village)."""
+    if region.level == Level.COUNTY:
+        return facts.filter(county_code=region.county_code)
+    if region.level == Level.VILLAGE:
+        return facts.filter(village_id=region.pk)
+    villages = Region.objects.filter(parent=region, level=Level.VILLAGE).values_list(
+        "pk", flat=True
+    )
+    return facts.filter(village_id__in=list(villages))
 
 
 def facts_for(indicator: Indicator, region: Region, start: date, end: date) -> QuerySet[Fact]:
@@ -161,9 +177,9 @@ def steps_of(indicators: Iterable[Indicator]) -> set[str]:
     return steps
 
 
-# What sums may be split by: a column both fact tables have, one only the daily facts have, or
-# the month (of either).
-MONTHLY_SPLITS = {None, "grid_id", "month"}
+# What sums may be split by: the village or the month (either table: the daily facts by grid,
+# as their village), or the grid, department, category or day (the daily facts alone).
+MONTHLY_SPLITS = {None, "village_id", "month"}
 
 
 def step_sums(
@@ -175,12 +191,19 @@ def step_sums(
 ) -> dict:
     """The sums the indicators need, which must share their filters (the first one's are
     used), over the region and [start, end): for the whole region under None, or split `by`
-    grid_id, department_id, category_id, day or month. Whole months of unfiltered indicators
-    split by nothing, grid or month are read from the monthly rollup."""
-    if by in MONTHLY_SPLITS and by_month_only(indicators[0], start, end):
-        facts = in_region(MonthFact.objects.filter(month__gte=start, month__lt=end), region)
+    village_id, grid_id, department_id, category_id, day or month. Whole months of unfiltered
+    indicators over a county, town or village, split by nothing, village or month, are read
+    from the monthly rollup."""
+    if (
+        by in MONTHLY_SPLITS
+        and region.level != Level.GRID
+        and by_month_only(indicators[0], start, end)
+    ):
+        facts = villages_in(MonthFact.objects.filter(month__gte=start, month__lt=end), region)
     else:
         facts = facts_for(indicators[0], region, start, end)
+        if by == "village_id":
+            raise ValueError("The daily facts are split by grid, not by village.")
         if by == "month":
             facts = facts.annotate(month=TruncMonth("day"))
     group = ("step", "bucket") if by is None else (by, "step", "bucket")
@@ -238,18 +261,22 @@ def child_figures(
     indicator: Indicator, region: Region, start: date, end: date
 ) -> list[tuple[Region, Figure]]:
     """The indicator's figure for each region one level below (each grid of a village …): one
-    query, by grid, summed up the tree here."""
+    query, by village from the monthly facts where they answer, else by grid, summed up the tree
+    here."""
     children = list(Region.objects.filter(parent=region).order_by("code"))
     if not children:
         return []
     depth = len(region.ancestor_codes())
+    monthly = region.level != Level.VILLAGE and by_month_only(indicator, start, end)
+    below = Level.VILLAGE if monthly else Level.GRID
     child_of = {
         pk: path.strip("/").split("/")[depth]
-        for pk, path in Region.objects.subtree(region).grids().values_list("pk", "path")
+        for pk, path in Region.objects.subtree(region).filter(level=below).values_list("pk", "path")
     }
+    by = "grid_id" if below == Level.GRID else "village_id"
     by_child: dict[str, Sums] = defaultdict(Sums)
-    for grid, sums in step_sums([indicator], region, start, end, by="grid_id").items():
-        by_child[child_of.get(grid, "")].merge(sums)
+    for place, sums in step_sums([indicator], region, start, end, by=by).items():
+        by_child[child_of.get(place, "")].merge(sums)
     return [(child, figure_of(indicator, by_child[child.code])) for child in children]
 
 
@@ -431,6 +458,7 @@ def cases_filter(region: Region) -> str:
 FEED_ROWS = 6
 ESCALATED_WITHIN = timedelta(days=7)
 ESCALATIONS_READ = 500
+NEW_WITHIN = timedelta(days=30)
 REGION_COLUMN = {Level.TOWN: "town", Level.VILLAGE: "village", Level.GRID: "grid"}
 
 
@@ -455,7 +483,9 @@ def feed(user, region: Region, now: datetime) -> Feed:
     cases = cases_visible_to(user)
     column = REGION_COLUMN.get(region.level)
     if column:
-        cases = cases.filter(**{column: region})
+        # Compared as an expression, not a column: SQLite would otherwise walk all of a town's
+        # cases by its region index, where the time and deadline indexes find the few here.
+        cases = cases.alias(place=F(f"{column}_id") + 0).filter(place=region.pk)
     cases = cases.select_related("category", "town", "village")
     overdue = cases.filter(overdue_condition(now))
     # A week's escalations are few: read them by their index and keep those in reach here.
@@ -468,7 +498,11 @@ def feed(user, region: Region, now: datetime) -> Feed:
         entry for entry in recent if _lies_in(entry.case, region) and may_see(user, entry.case)
     ]
     return Feed(
-        new=list(cases.order_by("-reported_at")[:FEED_ROWS]),
+        # Within a month: bounded, the newest reports are read by time, not by region (a town's
+        # tens of thousands of cases sorted for six of them).
+        new=list(
+            cases.filter(reported_at__gte=now - NEW_WITHIN).order_by("-reported_at")[:FEED_ROWS]
+        ),
         overdue_count=overdue.count(),
         overdue=list(overdue.order_by("handle_deadline", "accept_deadline")[:FEED_ROWS]),
         escalated=escalated[:FEED_ROWS],

@@ -19,6 +19,7 @@ from cases.worktime import LOCAL
 from command.facts import compact, rebuild
 from command.models import Fact, MonthFact, Step
 from conftest import IN_FIRST_GRID
+from territory.models import Region
 
 LON, LAT = IN_FIRST_GRID
 START = timezone.now() - timedelta(days=20)
@@ -95,13 +96,14 @@ def test_the_aggregates_equal_a_full_recount_after_any_steps(data, people, categ
 
 
 def months_of(facts: dict) -> dict:
-    """Daily facts summed by MonthFact.KEY."""
+    """Daily facts summed by MonthFact.KEY (month and village)."""
+    village_of = dict(Region.objects.grids().values_list("pk", "parent_id"))
     months: dict = {}
     for (county, day, grid, _cat, _dept, _source, _level, step, bucket), (
         count,
         hours,
     ) in facts.items():
-        key = (county, day.replace(day=1), grid, step, bucket)
+        key = (county, day.replace(day=1), village_of[grid], step, bucket)
         total = months.get(key, (0, 0.0))
         months[key] = (total[0] + count, round(total[1] + hours, 3))
     return {key: total for key, total in months.items() if total[0] or total[1]}
