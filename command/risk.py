@@ -120,23 +120,38 @@ def at_risk(user, region: Region, now: datetime, model: Model | None = None) -> 
     return found[:LISTED]
 
 
+@dataclass
+class Check:
+    """The model's answers at one moment of each case, against what happened."""
+
+    cases: int = 0
+    right: int = 0
+    on_time: int = 0  # what "always on time" would have got right
+    squared: float = 0.0
+
+    def add(self, chance: float, was_on_time: bool) -> None:
+        self.cases += 1
+        self.right += (chance >= 0.5) == was_on_time
+        self.on_time += was_on_time
+        self.squared += (chance - was_on_time) ** 2
+
+    @property
+    def brier(self) -> float | None:
+        return self.squared / self.cases if self.cases else None
+
+
 @dataclass(frozen=True)
 class Accuracy:
     month: str
-    cases: int
-    right: int
-    brier: float | None
     trained_on: int
-    on_time: int  # of the cases checked: what "always on time" would have got right
-
-    @property
-    def share(self) -> float | None:
-        return self.right / self.cases if self.cases else None
+    at_dispatch: Check  # every handled case, asked when it was dispatched
+    half_way: Check  # those not yet fed back half-way to their deadline, asked then
 
 
 def accuracy(today: date) -> Accuracy:
-    """How well the model, fitted on what was handled before last month, foretold at dispatch
-    whether last month's handled cases would be on time."""
+    """How well the model, fitted on what was handled before last month, foretold whether last
+    month's handled cases would be on time: asked at each dispatch, and again half-way to the
+    deadline for the cases still being handled then (what the page ranks)."""
     last_month = month_of(today).previous()
     model = Model(before=last_month.start)
     handled = (
@@ -156,17 +171,15 @@ def accuracy(today: date) -> Accuracy:
             "fed_back_at",
         )[:CHECKED_AT_MOST]
     )
-    cases = right = on_time = 0
-    squared = 0.0
+    at_dispatch, half_way = Check(), Check()
     for category, department, level, dispatched, deadline, fed_back in handled:
+        stratum = (category, department or 0, level)
         limit = working_hours_between(dispatched, deadline)
-        chance = model.on_time(category, department or 0, level, 0.0, limit)
+        was_on_time = fed_back <= deadline
+        chance = model.on_time(*stratum, 0.0, limit)
         if chance is None:
             continue
-        was_on_time = fed_back <= deadline
-        cases += 1
-        right += (chance >= 0.5) == was_on_time
-        on_time += was_on_time
-        squared += (chance - was_on_time) ** 2
-    brier = squared / cases if cases else None
-    return Accuracy(last_month.code, cases, right, brier, round(model.cases), on_time)
+        at_dispatch.add(chance, was_on_time)
+        if working_hours_between(dispatched, fed_back) > limit / 2:
+            half_way.add(model.on_time(*stratum, limit / 2, limit), was_on_time)
+    return Accuracy(last_month.code, round(model.cases), at_dispatch, half_way)

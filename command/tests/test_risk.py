@@ -51,9 +51,15 @@ def test_its_accuracy_on_last_month_is_checked_against_what_happened(october_his
     checked = accuracy(date(2026, 12, 7))
     assert checked.month == "2026-11"
     assert checked.trained_on == 30
-    # Handled in November: a on time, c and d late; it said all three would be on time.
-    assert (checked.cases, checked.right, checked.on_time) == (3, 1, 1)
-    assert checked.brier == pytest.approx(2 / 3)
+    # Handled in November: a on time, c and d late; at dispatch it said all three would be on
+    # time (every October case took under 2 of their 4 hours).
+    dispatch = checked.at_dispatch
+    assert (dispatch.cases, dispatch.right, dispatch.on_time) == (3, 1, 1)
+    assert dispatch.brier == pytest.approx(2 / 3)
+    # Half-way (2 hours in), a was done; c and d were not, slower than every case before them:
+    # it said both would be late, and they were.
+    half = checked.half_way
+    assert (half.cases, half.right, half.on_time, half.brier) == (2, 2, 0, 0)
 
 
 def test_the_case_past_its_deadline_tops_the_list_and_a_town_sees_its_own(
