@@ -1,6 +1,6 @@
 """Forms of the case pages: the inbox filters, the report, one small form per workflow action."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import timedelta
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -16,7 +16,7 @@ from .fields import MAX_PHOTOS, MultipleImageField
 from .kinds import get_kind
 from .models import Case, Category, Priority, Source, Status
 from .workflow import Transition
-from .worktime import LOCAL
+from .worktime import start_of
 
 OPERATOR_SOURCES = [Source.HOTLINE, Source.WINDOW, Source.RESIDENT]
 
@@ -152,11 +152,6 @@ class InboxFilterForm(forms.Form):
 
     def sort_order(self, default: str) -> str:
         return (getattr(self, "cleaned_data", {}).get("sort")) or default
-
-
-def start_of(day: date) -> datetime:
-    """Midnight at the start of a local day (the county's time zone)."""
-    return datetime.combine(day, time.min, tzinfo=LOCAL)
 
 
 # --- the report --------------------------------------------------------------------------------

@@ -99,3 +99,8 @@ def working_hours_between(start: datetime, end: datetime) -> float:
                     total += finish - begin
         day += timedelta(days=1)
     return total.total_seconds() / 3600
+
+
+def start_of(day: date) -> datetime:
+    """Midnight at the start of a local day (the county's time zone)."""
+    return datetime.combine(day, time.min, tzinfo=LOCAL)

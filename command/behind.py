@@ -10,9 +10,9 @@ from datetime import date
 from django.db.models import F, Q, QuerySet
 
 from cases.models import Case, Source, TimelineEntry
+from cases.worktime import start_of
 from territory.models import Region
 
-from .coverage import local_midnight
 from .facts import (
     CLOSED_STATUSES,
     EVENT_STEPS,
@@ -23,18 +23,11 @@ from .facts import (
     SATISFIED_FROM,
 )
 from .models import Step
-from .selectors import REGION_COLUMN
-
-
-def _in_region(cases: QuerySet, region: Region) -> QuerySet:
-    column = REGION_COLUMN.get(region.level)
-    if column is None:
-        return cases.filter(county_code=region.county_code)
-    return cases.filter(**{column: region})
+from .selectors import cases_in_region
 
 
 def _between(field: str, start: date, end: date) -> Q:
-    return Q(**{f"{field}__gte": local_midnight(start), f"{field}__lt": local_midnight(end)})
+    return Q(**{f"{field}__gte": start_of(start), f"{field}__lt": start_of(end)})
 
 
 def entries_behind(
@@ -49,7 +42,7 @@ def entries_behind(
         entries = entries.filter(case__rating__gte=SATISFIED_FROM)
     if department is not None:
         entries = entries.filter(department_id=department or None)
-    return entries.filter(case__in=_in_region(Case.objects.all(), region).values("pk"))
+    return entries.filter(case__in=cases_in_region(Case.objects.all(), region).values("pk"))
 
 
 def _imported_behind(step: str, start: date, end: date, department: int | None) -> Q | None:
@@ -84,7 +77,7 @@ def cases_behind(
 ) -> QuerySet[Case]:
     """The cases that counted for the step in the region over [start, end): `department` the
     department's id (0: none yet), or None for every department."""
-    cases = _in_region(Case.objects.all(), region)
+    cases = cases_in_region(Case.objects.all(), region)
     if step in STATE_STEPS:
         found = _state_behind(step, start, end)
         if department is not None:
@@ -107,5 +100,5 @@ def count_behind(
     counted = entries_behind(step, region, start, end, department).count()
     imported = _imported_behind(step, start, end, department)
     if imported is not None:
-        counted += _in_region(Case.objects.filter(imported), region).count()
+        counted += cases_in_region(Case.objects.filter(imported), region).count()
     return counted

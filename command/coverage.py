@@ -3,12 +3,11 @@ many reports each worker (网格员, 信息员) filed per week in the period, an
 cases than the limit. Staff's own work, never residents: nothing here follows a person."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 
 from django.db.models import Count, Q
 
 from cases.models import OPEN_STATUSES, Case, Status
-from cases.worktime import LOCAL
+from cases.worktime import start_of
 from staff.models import Role, User
 from territory.models import Region
 
@@ -47,10 +46,6 @@ class Coverage:
         return sum(row.reports for row in self.workers)
 
 
-def local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=LOCAL)
-
-
 def coverage(region: Region, period: Period, load_limit: int = DEFAULT_LOAD) -> Coverage:
     """Coverage and load under the region over the period; workers most loaded first."""
     found = Coverage(period, load_limit)
@@ -63,8 +58,8 @@ def coverage(region: Region, period: Period, load_limit: int = DEFAULT_LOAD) -> 
     reports = dict(
         Case.objects.filter(
             reporter__in=[worker.pk for worker in workers],
-            reported_at__gte=local_midnight(period.start),
-            reported_at__lt=local_midnight(period.end),
+            reported_at__gte=start_of(period.start),
+            reported_at__lt=start_of(period.end),
         )
         .values_list("reporter_id")
         .annotate(Count("pk"))

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from django.db.models import Max, Sum
 
 from cases.models import OPEN_STATUSES, Case, Category
+from cases.worktime import start_of
 from territory.models import Region
 
 from .models import Fact, Step
@@ -66,14 +67,12 @@ def recurring(
 
 def cases_behind(grid: Region, category: Category, until: date, days: int) -> list[Case]:
     """The reports that make a pair recur, oldest first."""
-    from .coverage import local_midnight
-
     start = until - timedelta(days=days - 1)
     return list(
         Case.objects.filter(
             grid=grid,
             category=category,
-            reported_at__gte=local_midnight(start),
-            reported_at__lt=local_midnight(until + timedelta(days=1)),
+            reported_at__gte=start_of(start),
+            reported_at__lt=start_of(until + timedelta(days=1)),
         ).order_by("reported_at")
     )

@@ -19,13 +19,12 @@ from django.db.models import Sum
 
 from cases.models import HANDLE_DEADLINE_STATUSES, Case
 from cases.selectors import cases_visible_to
-from cases.worktime import working_hours_between
+from cases.worktime import start_of, working_hours_between
 from territory.models import Region
 
-from .coverage import local_midnight
 from .models import HOUR_BOUNDS, Fact, Step
 from .periods import month_of
-from .selectors import REGION_COLUMN
+from .selectors import cases_in_region
 
 MIN_SAMPLES = 20
 LISTED = 50
@@ -99,14 +98,11 @@ class AtRisk:
 def at_risk(user, region: Region, now: datetime, model: Model | None = None) -> list[AtRisk]:
     """The open cases being handled in the region that the user may see, most at risk first."""
     model = model or Model()
-    cases = cases_visible_to(user).filter(
+    cases = cases_in_region(cases_visible_to(user), region).filter(
         status__in=HANDLE_DEADLINE_STATUSES,
         handle_deadline__isnull=False,
         dispatched_at__isnull=False,
     )
-    column = REGION_COLUMN.get(region.level)
-    if column:
-        cases = cases.filter(**{column: region})
     found = []
     for case in cases.select_related("category", "department"):
         elapsed = working_hours_between(case.dispatched_at, now)
@@ -156,8 +152,8 @@ def accuracy(today: date) -> Accuracy:
     model = Model(before=last_month.start)
     handled = (
         Case.objects.filter(
-            fed_back_at__gte=local_midnight(last_month.start),
-            fed_back_at__lt=local_midnight(last_month.end),
+            fed_back_at__gte=start_of(last_month.start),
+            fed_back_at__lt=start_of(last_month.end),
             dispatched_at__isnull=False,
             handle_deadline__isnull=False,
         )

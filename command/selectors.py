@@ -6,15 +6,15 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from cases.models import Case, Category, TimelineEntry, overdue_condition
-from cases.selectors import cases_visible_to, may_see
-from cases.worktime import LOCAL
+from cases.selectors import cases_visible_to, may_see, overview_area
+from cases.worktime import start_of
 from staff.models import Department, Role
 from territory.models import Level, Region
 
@@ -291,17 +291,10 @@ def may_command(user) -> bool:
     return user.is_authenticated and user.role in COMMAND_ROLES
 
 
-def command_area(user) -> Region:
-    """The subtree a leader or centre sees: their own region (the county for an administrator)."""
-    from territory.counties import instance_county
-
-    return user.region if user.region_id else instance_county()
-
-
 def region_in_area(user, code: str | None) -> Region | None:
     """The region with this code if it lies in the user's area (the area itself without a
     code); None otherwise, as if it did not exist."""
-    area = command_area(user)
+    area = overview_area(user)
     if not code or code == area.code:
         return area
     region = Region.objects.filter(code=code).first()
@@ -363,8 +356,7 @@ class ChildRow:
 
 def moment_of(period: Period) -> datetime:
     """When a period's figures are computed by: the rule in force at its end, or now."""
-    end = datetime.combine(period.end, time.min, tzinfo=LOCAL)
-    return min(end, timezone.now())
+    return min(start_of(period.end), timezone.now())
 
 
 def for_department(indicator: Indicator, department: Department | None) -> Indicator:
@@ -468,6 +460,14 @@ class Feed:
     overdue_count: int
     overdue: list[Case]
     escalated: list[TimelineEntry]
+
+
+def cases_in_region(cases: QuerySet[Case], region: Region) -> QuerySet[Case]:
+    """The cases of a town, village or grid by their own column (all of them for the county)."""
+    column = REGION_COLUMN.get(region.level)
+    if column is None:
+        return cases.filter(county_code=region.county_code)
+    return cases.filter(**{column: region})
 
 
 def _lies_in(case: Case, region: Region) -> bool:

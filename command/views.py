@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.errors import CaseError
 from cases.models import Category
-from cases.selectors import cases_visible_to
+from cases.selectors import cases_visible_to, overview_area
 from staff.models import Department, Role
 from territory.maps import children_outlines, grid_collection
 from territory.models import Region
@@ -41,7 +41,6 @@ from .selectors import (
     child_rows,
     class_breaks,
     colour_of,
-    command_area,
     current_indicators,
     feed,
     figures,
@@ -116,7 +115,7 @@ def asked_view(request) -> View:
         department = Department.objects.filter(code=request.GET["department"]).first()
         if department is None:
             raise Http404("No such department.")
-    return View(command_area(user), region, period, indicator, indicators, error, department)
+    return View(overview_area(user), region, period, indicator, indicators, error, department)
 
 
 @login_required
