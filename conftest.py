@@ -12,7 +12,9 @@
 import functools
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.utils import translation
 
 from cases.catalogue import forget_catalogue
 from cases.models import Category, CategoryField, FieldType, Kind, RoutingRule
@@ -31,6 +33,15 @@ def fresh_catalogue():
     rolled-back test's must not linger in them (their ids are given again)."""
     forget_catalogue()
     forget_routes()
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language: a request in English leaves English active in
+    the thread (LocaleMiddleware), and a later test would say its messages in English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 def square(west: float, south: float, size: float = 0.1) -> dict:
