@@ -4,6 +4,7 @@ import functools
 import logging
 from functools import cached_property
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -128,6 +129,8 @@ def has_overview_home(user) -> bool:
 
 @login_required
 def home(request):
+    if settings.AT_CITY:  # a city has no cases of its own: its first screen is the counties'
+        return redirect("command:centre")
     return redirect("cases:overview" if has_overview_home(request.user) else "cases:inbox")
 
 

@@ -5,10 +5,10 @@ Every figure is summed from the facts, like the rest of the page."""
 
 from datetime import date, timedelta
 
-from cases.models import Category
 from staff.models import Department
 from territory.models import Region
 
+from . import places
 from .models import Indicator
 from .periods import Period, add_months
 from .selectors import current_indicators, figure_of, for_department, moment_of, step_sums
@@ -70,16 +70,21 @@ def top_categories(
         return None
     reported = for_department(reported, department)
     sums = step_sums([reported], region, period.start, period.end, by="category_id")
-    counts = sorted(
-        ((figure_of(reported, found).value or 0, category) for category, found in sums.items()),
-        reverse=True,
-    )[:TOP_CATEGORIES]
-    names = dict(
-        Category.objects.filter(pk__in=[pk for _n, pk in counts]).values_list("pk", "name")
-    )
+    # A category is one by its code in every county (a city sums the counties' own).
+    categories = {
+        (county_code, pk): (code, name)
+        for county_code, pk, code, name in places.tables().Category.objects.values_list(
+            "county_code", "id", "code", "name"
+        )
+    }
+    by_code: dict[tuple[str, str], float] = {}
+    for key, found in sums.items():
+        category = categories.get(key, ("", "?"))
+        by_code[category] = by_code.get(category, 0) + (figure_of(reported, found).value or 0)
+    counts = sorted(((count, name) for (_code, name), count in by_code.items()), reverse=True)
     return {
-        "labels": [names.get(pk, "?") for _count, pk in counts],
-        "values": [count for count, _pk in counts],
+        "labels": [name for _count, name in counts[:TOP_CATEGORIES]],
+        "values": [count for count, _name in counts[:TOP_CATEGORIES]],
     }
 
 
@@ -92,14 +97,12 @@ def departments_ranked(indicator: Indicator, region: Region, period: Period) -> 
         for department, figure in (
             (department, figure_of(indicator, its)) for department, its in sums.items()
         )
-        if department and figure.value is not None
+        if department[1] and figure.value is not None
     ]
     found.sort(reverse=True)
-    names = dict(
-        Department.objects.filter(pk__in=[pk for _v, pk in found]).values_list("pk", "name")
-    )
+    names = places.names(places.tables().Department, [key for _value, key in found])
     return {
-        "labels": [names.get(pk, "?") for _value, pk in found],
+        "labels": [names.get(key, "?") for _value, key in found],
         "values": [round(value, 2) for value, _pk in found],
         "unit": indicator.unit,
     }
@@ -108,7 +111,7 @@ def departments_ranked(indicator: Indicator, region: Region, period: Period) -> 
 def against_above(indicator: Indicator, region: Region, period: Period) -> dict | None:
     """The indicator month by month over the last twelve months to the period's end, for the
     region and for the region above it (none for the county)."""
-    above = region.parent
+    above = places.parent_of(region)
     if above is None:
         return None
     end = add_months(period.last_day.replace(day=1), 1)
@@ -133,11 +136,14 @@ def _rounded(value: float | None) -> float | None:
 def charts(
     indicator: Indicator, region: Region, period: Period, department: Department | None = None
 ) -> dict:
-    """Every chart of the page; for one department, its own figures and no ranking of them."""
+    """Every chart of the page; for one department, its own figures and no ranking of them;
+    for a city, no ranking of every county's departments in one chart (the league table ranks
+    them)."""
     indicator = for_department(indicator, department)
+    ranked = not department and not places.is_city(region)
     return {
         "over_time": over_time(region, period, department),
         "categories": top_categories(region, period, department),
-        "departments": None if department else departments_ranked(indicator, region, period),
+        "departments": departments_ranked(indicator, region, period) if ranked else None,
         "against_above": against_above(indicator, region, period),
     }

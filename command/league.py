@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from staff.models import Department
 from territory.models import Region
 
+from . import places
 from .models import Indicator, ScoreComponent
 from .periods import Period
 from .selectors import Figure, child_figures, current_indicators, figure_of, moment_of, step_sums
@@ -85,14 +86,13 @@ def departments_league(region: Region, period: Period, parts: list[Component]) -
         step_sums([part.indicator], region, period.start, period.end, by="department_id")
         for part in parts
     ]
-    ids = {department for found in sums for department in found if department}
+    keys = {key for found in sums for key in found if key[1]}  # 0: not yet routed
+    departments = places.rows_by_key(places.tables().Department, keys)
+    names = places.names(places.tables().Department, keys)
     standings = []
-    for department in Department.objects.filter(pk__in=ids).order_by("name"):
+    for key, department in sorted(departments.items(), key=lambda item: names[item[0]]):
         figures = [
-            figure_of(part.indicator, found[department])
-            for part, found in zip(parts, sums, strict=True)
+            figure_of(part.indicator, found[key]) for part, found in zip(parts, sums, strict=True)
         ]
-        standings.append(
-            Standing(department.name, None, department, figures, score(parts, figures))
-        )
+        standings.append(Standing(names[key], None, department, figures, score(parts, figures)))
     return _ranked(standings)

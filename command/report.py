@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from territory.models import Region
 
+from . import places
 from .league import Component, Standing, components, departments_league, parts_league
 from .periods import Period
 from .recurring import DEFAULT_TIMES, Recurring, recurring
@@ -24,6 +25,8 @@ class MonthlyReport:
 
 
 def monthly_report(region: Region, period: Period) -> MonthlyReport:
+    """The report; a city's has no recurring problems (they are found and screened in the
+    county, where the reports are)."""
     parts = components(period)
     return MonthlyReport(
         region,
@@ -32,5 +35,7 @@ def monthly_report(region: Region, period: Period) -> MonthlyReport:
         parts,
         parts_league(region, period, parts),
         departments_league(region, period, parts),
-        recurring(region, period.last_day, DEFAULT_TIMES, (period.end - period.start).days),
+        []
+        if places.at_city()
+        else recurring(region, period.last_day, DEFAULT_TIMES, (period.end - period.start).days),
     )

@@ -8,17 +8,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.db.models import F, Q, QuerySet, Sum
+from django.db.models import F, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from cases.models import Case, Category, TimelineEntry, overdue_condition
-from cases.selectors import cases_visible_to, may_see, overview_area
+from cases.models import Case, TimelineEntry, overdue_condition
+from cases.selectors import cases_visible_to, may_see
 from cases.worktime import start_of
 from staff.models import Department, Role
 from territory.models import Level, Region
 
-from .models import HOUR_BOUNDS, Fact, Indicator, MonthFact, Step
+from . import places
+from .models import HOUR_BOUNDS, Fact, Indicator, Step
 from .periods import Period
 
 
@@ -74,21 +75,9 @@ class Figure:
         return f"{value:.0f}"
 
 
-def _category_filter(codes: list[str]) -> Q:
-    """The categories with these codes and their leaves (a class stands for its own)."""
-    chosen = Category.objects.filter(code__in=codes).values("pk")
-    leaves = Category.objects.filter(parent__in=chosen).values("pk")
-    return Q(category_id__in=chosen) | Q(category_id__in=leaves)
-
-
 def in_region(facts: QuerySet, region: Region) -> QuerySet:
-    """The facts of the region's grids. Their ids are listed, not sub-queried: PostgreSQL cannot
-    tell how many grids a path prefix matches and, guessing one, loops over the facts once per
-    grid (ten times slower for a village)."""
-    if region.level == Level.COUNTY:
-        return facts.filter(county_code=region.county_code)
-    grids = Region.objects.subtree(region).grids().values_list("pk", flat=True)
-    return facts.filter(grid_id__in=list(grids))
+    """The facts of the region's grids."""
+    return places.by_region(facts, region)
 
 
 def by_month_only(indicator: Indicator, start: date, end: date) -> bool:
@@ -96,35 +85,23 @@ def by_month_only(indicator: Indicator, start: date, end: date) -> bool:
     return start.day == 1 and end.day == 1 and not any(_filters(indicator))
 
 
-def villages_in(facts: QuerySet, region: Region) -> QuerySet:
-    """The monthly facts of the region's villages (a county, town or village)."""
-    if region.level == Level.COUNTY:
-        return facts.filter(county_code=region.county_code)
-    if region.level == Level.VILLAGE:
-        return facts.filter(village_id=region.pk)
-    villages = Region.objects.filter(parent=region, level=Level.VILLAGE).values_list(
-        "pk", flat=True
-    )
-    return facts.filter(village_id__in=list(villages))
-
-
 def facts_for(indicator: Indicator, region: Region, start: date, end: date) -> QuerySet[Fact]:
     """The facts under the indicator's filters, in the region's grids, from `start` up to but
     not including `end`."""
-    facts = in_region(Fact.objects.filter(day__gte=start, day__lt=end), region)
+    tables = places.tables()
+    facts = in_region(tables.Fact.objects.filter(day__gte=start, day__lt=end), region)
     if indicator.kinds:
-        facts = facts.filter(
-            category_id__in=Category.objects.filter(kind__in=indicator.kinds).values("pk")
-        )
+        kinds = tables.Category.objects.filter(kind__in=indicator.kinds)
+        facts = facts.filter(places.matching("category_id", kinds))
     if indicator.sources:
         facts = facts.filter(source__in=indicator.sources)
     if indicator.levels:
         facts = facts.filter(level__in=indicator.levels)
     if indicator.categories:
-        facts = facts.filter(_category_filter(indicator.categories))
+        facts = facts.filter(places.category_filter(indicator.categories))
     if indicator.departments:
-        chosen = Department.objects.filter(code__in=indicator.departments).values("pk")
-        facts = facts.filter(department_id__in=chosen)
+        chosen = tables.Department.objects.filter(code__in=indicator.departments)
+        facts = facts.filter(places.matching("department_id", chosen))
     return facts
 
 
@@ -177,9 +154,11 @@ def steps_of(indicators: Iterable[Indicator]) -> set[str]:
     return steps
 
 
-# What sums may be split by: the village or the month (either table: the daily facts by grid,
-# as their village), or the grid, department, category or day (the daily facts alone).
-MONTHLY_SPLITS = {None, "village_id", "month"}
+# What sums may be split by: the county, village or month (either table: the daily facts by
+# grid, as their village), or the grid, department, category or day (the daily facts alone).
+MONTHLY_SPLITS = {None, "county_code", "village_id", "month"}
+# Splits by an id, which is a county's own: their sums are keyed by (county code, id).
+ID_SPLITS = {"village_id", "grid_id", "department_id", "category_id"}
 
 
 def step_sums(
@@ -191,32 +170,36 @@ def step_sums(
 ) -> dict:
     """The sums the indicators need, which must share their filters (the first one's are
     used), over the region and [start, end): for the whole region under None, or split `by`
-    village_id, grid_id, department_id, category_id, day or month. Whole months of unfiltered
-    indicators over a county, town or village, split by nothing, village or month, are read
-    from the monthly rollup."""
+    county_code, day or month, or by village_id, grid_id, department_id or category_id (keyed
+    by county code and id). Whole months of unfiltered indicators over a city, county, town or
+    village, split by nothing, county, village or month, are read from the monthly rollup."""
     if (
         by in MONTHLY_SPLITS
         and region.level != Level.GRID
         and by_month_only(indicators[0], start, end)
     ):
-        facts = villages_in(MonthFact.objects.filter(month__gte=start, month__lt=end), region)
+        month_facts = places.tables().MonthFact.objects.filter(month__gte=start, month__lt=end)
+        facts = places.by_village(month_facts, region)
     else:
         facts = facts_for(indicators[0], region, start, end)
         if by == "village_id":
             raise ValueError("The daily facts are split by grid, not by village.")
         if by == "month":
             facts = facts.annotate(month=TruncMonth("day"))
-    group = ("step", "bucket") if by is None else (by, "step", "bucket")
+    key = () if by is None else ("county_code", by) if by in ID_SPLITS else (by,)
     rows = (
         facts.filter(step__in=steps_of(indicators))
-        .values_list(*group)
+        .values_list(*key, "step", "bucket")
         .annotate(Sum("count"), Sum("hours"))
         .order_by()
     )
     sums: dict = defaultdict(Sums)
     for row in rows:
         step, bucket, count, hours = row[-4:]
-        sums[row[0] if by else None].add(step, bucket, count or 0, hours or 0)
+        place = row[:-4]
+        sums[place if len(place) > 1 else place[0] if place else None].add(
+            step, bucket, count or 0, hours or 0
+        )
     return sums
 
 
@@ -262,18 +245,23 @@ def child_figures(
 ) -> list[tuple[Region, Figure]]:
     """The indicator's figure for each region one level below (each grid of a village …): one
     query, by village from the monthly facts where they answer, else by grid, summed up the tree
-    here."""
-    children = list(Region.objects.filter(parent=region).order_by("code"))
+    here (a city's counties: by county)."""
+    children = list(places.children(region))
     if not children:
         return []
-    depth = len(region.ancestor_codes())
-    monthly = region.level != Level.VILLAGE and by_month_only(indicator, start, end)
-    below = Level.VILLAGE if monthly else Level.GRID
-    child_of = {
-        pk: path.strip("/").split("/")[depth]
-        for pk, path in Region.objects.subtree(region).filter(level=below).values_list("pk", "path")
-    }
-    by = "grid_id" if below == Level.GRID else "village_id"
+    if places.is_city(region):
+        by, child_of = "county_code", {child.county_code: child.code for child in children}
+    else:
+        depth = len(region.ancestor_codes())
+        monthly = region.level != Level.VILLAGE and by_month_only(indicator, start, end)
+        below = Level.VILLAGE if monthly else Level.GRID
+        by = "grid_id" if below == Level.GRID else "village_id"
+        child_of = {
+            (county_code, pk): path.strip("/").split("/")[depth]
+            for county_code, pk, path in places.below(region, below).values_list(
+                "county_code", "id", "path"
+            )
+        }
     by_child: dict[str, Sums] = defaultdict(Sums)
     for place, sums in step_sums([indicator], region, start, end, by=by).items():
         by_child[child_of.get(place, "")].merge(sums)
@@ -294,18 +282,18 @@ def may_command(user) -> bool:
 def region_in_area(user, code: str | None) -> Region | None:
     """The region with this code if it lies in the user's area (the area itself without a
     code); None otherwise, as if it did not exist."""
-    area = overview_area(user)
+    area = places.top(user)
     if not code or code == area.code:
         return area
-    region = Region.objects.filter(code=code).first()
+    region = places.find(code)
     return region if region is not None and area.contains(region) else None
 
 
 def trail(area: Region, region: Region) -> list[Region]:
     """The regions from the user's area down to `region`: the page's breadcrumbs."""
-    codes = region.ancestor_codes()[len(area.ancestor_codes()) - 1 :]
-    found = {found.code: found for found in Region.objects.filter(code__in=codes)}
-    return [found[code] for code in codes if code in found]
+    codes = region.ancestor_codes()[len(area.ancestor_codes()) :]
+    found = {found.code: found for found in places.tables().Region.objects.filter(code__in=codes)}
+    return [area, *(found[code] for code in codes if code in found)]
 
 
 def class_breaks(values: list[float], classes: int = CLASSES) -> list[float]:

@@ -19,13 +19,13 @@ from django.views.decorators.http import require_GET, require_POST
 
 from cases.errors import CaseError
 from cases.models import Category
-from cases.selectors import cases_visible_to, overview_area
+from cases.selectors import cases_visible_to
 from staff.models import Department, Role
-from territory.maps import children_outlines, grid_collection
+from territory.maps import children_outlines, grid_collection, outlines_of
 from territory.models import Region
 from territory.views import map_response
 
-from . import exports
+from . import exports, places
 from .behind import cases_behind, count_behind
 from .charts import charts
 from .coverage import DEFAULT_LOAD, coverage
@@ -81,6 +81,11 @@ class View:
             for region in trail(self.area, self.region)
         ]
 
+    @property
+    def at_city(self) -> bool:
+        """On a city instance: the pages that read cases or people stay in the counties."""
+        return places.is_city(self.area)
+
     def query(self, **changes) -> str:
         values = {
             "region": self.region.code,
@@ -91,10 +96,14 @@ class View:
         return "&".join(f"{key}={value}" for key, value in values.items() if value)
 
 
-def asked_view(request) -> View:
+def asked_view(request, county_only: bool = False) -> View:
+    """The view the address asks for; `county_only`: a page that reads cases or people, which
+    a city instance does not have (only the counties' published counts)."""
     user = request.user
     if not may_command(user):
         raise PermissionDenied
+    if county_only and places.at_city():
+        raise Http404("Only on a county's own instance.")
     region = region_in_area(user, request.GET.get("region"))
     if region is None:
         raise Http404("No such region in your area.")
@@ -112,10 +121,10 @@ def asked_view(request) -> View:
         raise Http404("No indicators are defined.")
     department = None
     if request.GET.get("department"):
-        department = Department.objects.filter(code=request.GET["department"]).first()
+        department = places.department(request.GET["department"])
         if department is None:
             raise Http404("No such department.")
-    return View(overview_area(user), region, period, indicator, indicators, error, department)
+    return View(places.top(user), region, period, indicator, indicators, error, department)
 
 
 @login_required
@@ -123,7 +132,6 @@ def asked_view(request) -> View:
 def centre(request):
     view = asked_view(request)
     children = child_rows(view.indicator, view.region, view.period, view.department)
-    following = view.period.following()
     context = {
         "view": view,
         "trail": view.trail(),
@@ -143,21 +151,29 @@ def centre(request):
         ]
         or [own_value(view)],
         "legend": legend(children),
-        "cases_filter": cases_filter(view.region),
-        "earlier": "?" + view.query(period=view.period.previous().code),
-        "later": "?" + view.query(period=following.code)
-        if following.start <= timezone.localdate()
-        else "",
+        "cases_filter": "" if view.at_city else cases_filter(view.region),
+        **period_links(view),
         "query": view.query(),
-        "feed": feed(request.user, view.region, timezone.now()),
+        "feed": None if view.at_city else feed(request.user, view.region, timezone.now()),
         "charts": charts(view.indicator, view.region, view.period, view.department),
-        "departments": Department.objects.filter(is_active=True).order_by("name"),
+        "departments": places.department_choices(),
         "wall": request.GET.get("screen") == "wall",
         "feed_seconds": settings.COMMAND_FEED_SECONDS,
     }
     rows = [row for row, _url in context["rows"]]
     context["wall_figures"] = [row for row in rows if row.indicator.code in WALL_FIGURES]
     return render(request, "command/centre.html", context)
+
+
+def period_links(view: View) -> dict:
+    """The addresses of the period before and after (none after the current one)."""
+    following = view.period.following()
+    return {
+        "earlier": "?" + view.query(period=view.period.previous().code),
+        "later": "?" + view.query(period=following.code)
+        if following.start <= timezone.localdate()
+        else "",
+    }
 
 
 def own_value(view: View) -> dict:
@@ -182,7 +198,7 @@ def positive_number(request, name: str, default: int, highest: int) -> tuple[int
 @require_GET
 def coverage_page(request):
     """Grid workers' coverage and load in the region over the period."""
-    view = asked_view(request)
+    view = asked_view(request, county_only=True)
     load, error = positive_number(request, "load", DEFAULT_LOAD, 500)
     found = coverage(view.region, view.period, load)
     page = Paginator(found.workers, WORKERS_PER_PAGE).get_page(request.GET.get("page"))
@@ -202,7 +218,7 @@ def coverage_page(request):
 @require_GET
 def recurring_page(request):
     """The same category coming back in the same grid, within a window up to the period's end."""
-    view = asked_view(request)
+    view = asked_view(request, county_only=True)
     times, times_error = positive_number(request, "times", DEFAULT_TIMES, 100)
     days, days_error = positive_number(request, "days", DEFAULT_DAYS, 366)
     until = min(view.period.last_day, timezone.localdate())
@@ -244,7 +260,7 @@ def recurring_map_values(view: View, found: list) -> list[dict]:
 @require_POST
 def screen(request):
     """Open the screening task for a recurring problem, then show it."""
-    view = asked_view(request)
+    view = asked_view(request, county_only=True)
     grid = region_in_area(request.user, request.POST.get("grid"))
     category = Category.objects.filter(pk=request.POST.get("category") or 0).first()
     days, _error = positive_number(request, "days", DEFAULT_DAYS, 366)
@@ -264,7 +280,7 @@ def screen(request):
 @require_GET
 def risk_page(request):
     """Open cases likely to miss their deadline, and how right the model was last month."""
-    view = asked_view(request)
+    view = asked_view(request, county_only=True)
     today = timezone.localdate()
     # The check replays a month of cases: once an hour is often enough.
     checked = cache.get_or_set(
@@ -305,7 +321,7 @@ def league_page(request):
 def cases_page(request):
     """The cases behind a figure: its numerator's and its denominator's, among those the user
     may see, in the region (and department) over the period."""
-    view = asked_view(request)
+    view = asked_view(request, county_only=True)
     department = view.department.pk if view.department else None
     visible = cases_visible_to(request.user)
     lists = []
@@ -382,6 +398,11 @@ def report_workbook(request):
 def outlines(request):
     """GeoJSON of the parts of a region in the user's area (of a grid: itself)."""
     view = asked_view(request)
+    if view.at_city:
+        drawn = list(places.children(view.region).exclude(boundary="")) or [
+            region for region in [view.region] if getattr(region, "boundary", "")
+        ]  # a grid: itself
+        return map_response(request, outlines_of(drawn))
     if request.GET.get("grids"):
         return map_response(request, grid_collection(view.region))
     return map_response(request, children_outlines(view.region))
@@ -391,7 +412,7 @@ def outlines(request):
 @require_GET
 def live(request):
     """The live feed's fragment, polled by the page."""
-    view = asked_view(request)
+    view = asked_view(request, county_only=True)
     context = {"view": view, "feed": feed(request.user, view.region, timezone.now())}
     return render(request, "command/_feed.html", context)
 
@@ -415,7 +436,7 @@ def export(request, form: str):
         response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
         return response
     table = request.GET.get("table", "indicators")
-    if table == "workers":
+    if table == "workers" and not view.at_city:
         load, _error = positive_number(request, "load", DEFAULT_LOAD, 500)
         body = exports.workers_csv(coverage(view.region, view.period, load))
     elif table == "regions":
@@ -423,12 +444,8 @@ def export(request, form: str):
             view.indicator, child_rows(view.indicator, view.region, view.period, view.department)
         )
     else:
-        table, body = (
-            "indicators",
-            exports.csv_text(
-                view.period, indicator_rows(view.region, view.period, view.department)
-            ),
-        )
+        rows = indicator_rows(view.region, view.period, view.department)
+        table, body = "indicators", exports.csv_text(view.period, rows)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}-{table}.csv"'
     return response

@@ -16,8 +16,11 @@ from django.db import models
 from cases.models import Case as CountyCase
 from cases.models import Category as CountyCategory
 from cases.models import TimelineEntry as CountyTimelineEntry
+from command.models import Fact as CountyFact
+from command.models import MonthFact as CountyMonthFact
 from staff.models import Department as CountyDepartment
 from territory.models import Region as CountyRegion
+from territory.models import RegionPath
 
 from .publication import published
 
@@ -34,8 +37,13 @@ def _city_field(field: models.Field) -> models.Field:
     return field.__class__(*args, **kwargs)
 
 
-def city_copy(county_model: type[models.Model], indexes: tuple[tuple[str, ...], ...] = ()):
-    """The city's model of a published county table."""
+def city_copy(
+    county_model: type[models.Model],
+    indexes: tuple[tuple[str, ...], ...] = (),
+    bases: tuple[type, ...] = (),
+):
+    """The city's model of a published county table (`bases`: plain classes whose methods it
+    shares with the county's model)."""
     table = published(county_model._meta.label)
     name = county_model.__name__
     meta = type(
@@ -62,10 +70,14 @@ def city_copy(county_model: type[models.Model], indexes: tuple[tuple[str, ...], 
     }
     for field in table.fields(county_model):
         attributes[field.column] = _city_field(field)
-    return type(name, (models.Model,), attributes)
+    return type(name, (*bases, models.Model), attributes)
 
 
-Region = city_copy(CountyRegion, indexes=(("county_code", "level"),))
+Region = city_copy(
+    CountyRegion,
+    indexes=(("county_code", "level"), ("county_code", "parent_id")),
+    bases=(RegionPath,),
+)
 Department = city_copy(CountyDepartment)
 Category = city_copy(CountyCategory)
 Case = city_copy(
@@ -73,3 +85,6 @@ Case = city_copy(
     indexes=(("county_code", "town_id", "status"), ("county_code", "reported_at")),
 )
 TimelineEntry = city_copy(CountyTimelineEntry, indexes=(("county_code", "case_id"),))
+# The command centre's facts (command.facts): the city sums them, as a county does its own.
+Fact = city_copy(CountyFact, indexes=(("step", "day"),))
+MonthFact = city_copy(CountyMonthFact, indexes=(("step", "month", "county_code"),))

@@ -60,6 +60,10 @@ TABLES: tuple[PublishedTable, ...] = (
     PublishedTable("territory.Region"),
     PublishedTable("staff.Department", left_out=("email",)),
     PublishedTable("cases.Category"),
+    # Counts by day, grid, category, department, source, level and step, and by month and
+    # village: no person in them. The nightly fold deletes and inserts rows (command.facts).
+    PublishedTable("command.Fact"),
+    PublishedTable("command.MonthFact"),
 )
 
 

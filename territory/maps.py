@@ -324,13 +324,11 @@ def grid_collection(region: Region) -> Payload:
 CHILD_OUTLINE_TOLERANCE = {Level.TOWN: TOWN_OUTLINE_TOLERANCE, Level.VILLAGE: 0.0001}
 
 
-def _children_outlines(region: Region) -> Payload:
-    children = list(
-        Region.objects.filter(parent=region)
-        .exclude(boundary="")
-        .only("code", "name", "level", "boundary")
-        .order_by("code")
-    ) or [region]  # a grid: itself
+def outlines_of(children: list) -> Payload:
+    """The outlines of these regions (of one level, with boundaries) as GeoJSON: here's, or the
+    city's copies of the counties' (command.places)."""
+    if not children:
+        return Payload.of(compact({"type": "FeatureCollection", "features": []}))
     polygons = shapely.from_geojson([child.boundary for child in children])
     tolerance = CHILD_OUTLINE_TOLERANCE.get(children[0].level)
     if tolerance:
@@ -354,5 +352,11 @@ def children_outlines(region: Region) -> Payload:
     kept = _children_kept.get()
     payload = kept.get(region.code)
     if payload is None:
-        payload = kept[region.code] = _children_outlines(region)
+        children = list(
+            Region.objects.filter(parent=region)
+            .exclude(boundary="")
+            .only("code", "name", "level", "boundary")
+            .order_by("code")
+        ) or [region]  # a grid: itself
+        payload = kept[region.code] = outlines_of(children)
     return payload

@@ -43,7 +43,19 @@ class RegionQuerySet(models.QuerySet):
         return self.filter(level=Level.GRID)
 
 
-class Region(models.Model):
+class RegionPath:
+    """What a region's path tells, for a region here and for the city's copy of one (rollup)."""
+
+    path: str
+
+    def ancestor_codes(self) -> list[str]:
+        return [code for code in self.path.split("/") if code]
+
+    def contains(self, other: "RegionPath") -> bool:
+        return other.path.startswith(self.path)
+
+
+class Region(RegionPath, models.Model):
     # The county the region lies in (its path's first code); the tree itself is keyed by the
     # national codes, unique across counties.
     county_code = county_code_field()
@@ -98,12 +110,6 @@ class Region(models.Model):
     @property
     def boundary_geojson(self) -> dict | None:
         return json.loads(self.boundary) if self.boundary else None
-
-    def ancestor_codes(self) -> list[str]:
-        return [code for code in self.path.split("/") if code]
-
-    def contains(self, other: "Region") -> bool:
-        return other.path.startswith(self.path)
 
 
 class PlaceKind(models.TextChoices):

@@ -156,6 +156,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # beside the test database, to check the city's pages.
 ROLLUP_DATABASE_URL = os.environ.get("WANGGE_ROLLUP_DATABASE_URL", "")
 AT_CITY = bool(ROLLUP_DATABASE_URL)
+CITY_NAME = os.environ.get("WANGGE_CITY_NAME", "")  # the top of a city's command centre
 if ROLLUP_DATABASE_URL:
     DATABASES["rollup"] = dj_database_url.parse(ROLLUP_DATABASE_URL)
 elif TESTING:

@@ -64,6 +64,35 @@ assert response.status_code == 200, response.status_code
 print(response.content.decode())
 """
 
+# The command centre's figures per county, as the city's page exports them and as each county
+# computes its own (over this year: the demo's cases fall in it).
+CITY_FIGURES = """
+import csv, io
+from django.test import Client
+from django.utils import timezone
+from staff.models import Role, User
+
+admin, _ = User.objects.get_or_create(username="city_admin", defaults={"role": Role.ADMIN})
+client = Client(HTTP_HOST="localhost")
+client.force_login(admin)
+response = client.get(
+    "/command/export.csv",
+    {"table": "regions", "indicator": "reported", "period": str(timezone.localdate().year)},
+)
+assert response.status_code == 200, response.status_code
+for row in list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]:
+    print(row[0], row[2])
+"""
+COUNTY_FIGURE = """
+from django.utils import timezone
+from command.periods import parse_period
+from command.selectors import figure, indicator_at
+from territory.counties import instance_county
+
+year = parse_period(str(timezone.localdate().year))
+print(figure(indicator_at("reported"), instance_county(), year.start, year.end).display)
+"""
+
 
 @pytest.fixture(scope="module")
 def clusters():
@@ -194,3 +223,10 @@ def test_two_counties_roll_up_into_the_city(clusters):
         total = rows(clusters[code], "wangge", "SELECT count(*) FROM cases_case")[0][0]
         assert f'data-county="{code}"' in page
         assert str(total) in page
+
+    # The city's command centre: each county's figure is the one the county computes itself.
+    exported = manage("shell", "-v", "0", "-c", CITY_FIGURES, env=city_env(city))
+    at_city = dict(line.split() for line in exported.splitlines() if line.strip())
+    for code in COUNTIES:
+        own = manage("shell", "-v", "0", "-c", COUNTY_FIGURE, env=county_env(clusters[code], code))
+        assert at_city[code] == own.strip() != "0", code
