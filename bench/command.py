@@ -5,12 +5,14 @@ current adds to each step of a case."""
 import time
 
 from django.db import transaction
+from django.utils import timezone
 
 from cases.models import Category
 from cases.services import report_case, take_action
 from cases.signals import timeline_appended
 from cases.workflow import available_transitions
 from command import facts
+from command.periods import month_of
 from staff.models import User
 from territory.models import Level, Region
 
@@ -38,7 +40,17 @@ def pages() -> dict[str, tuple[str, str]]:
         "command: county, a year": ("leader", "/command/?period=2023"),
         "command: live feed": ("leader", "/command/live/"),
         "command: Excel export, county month": ("leader", f"/command/export.xlsx?{month}"),
+        # A busy handler's last whole month: counted from the cases they took a step in.
+        "command: a handler's figures, a month": (
+            "leader",
+            f"/command/staff/hd-cgj/?period={last_month()}",
+        ),
     }
+
+
+def last_month() -> str:
+    """The month before this one (the demo's cases, whose steps have actors, are recent)."""
+    return month_of(timezone.localdate()).previous().code
 
 
 def rebuild_seconds() -> float:

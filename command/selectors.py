@@ -15,7 +15,7 @@ from django.utils import timezone
 from cases.models import Case, TimelineEntry, overdue_condition
 from cases.selectors import cases_visible_to, may_see
 from cases.worktime import start_of
-from staff.models import Department, Role
+from staff.models import Department, Role, User
 from territory.models import Level, Region
 
 from . import places
@@ -227,15 +227,23 @@ def _filters(indicator: Indicator) -> tuple:
     )
 
 
-def figures(indicators: list[Indicator], region: Region, start: date, end: date) -> list[Figure]:
+def figures(
+    indicators: list[Indicator], region: Region, start: date, end: date, staff: User | None = None
+) -> list[Figure]:
     """Each indicator's figure for the region over [start, end): one query per set of filters
-    (the shipped set has one)."""
+    (the shipped set has one); for a staff member, over the cases they took a step in
+    (command.staff)."""
+    from .staff import staff_sums
+
     by_filters: dict[tuple, list[Indicator]] = defaultdict(list)
     for indicator in indicators:
         by_filters[_filters(indicator)].append(indicator)
     found: dict[int, Figure] = {}
     for group in by_filters.values():
-        sums = step_sums(group, region, start, end)[None]
+        if staff is None:
+            sums = step_sums(group, region, start, end)[None]
+        else:
+            sums = staff_sums(staff, group, region, start, end)
         found |= {indicator.pk: figure_of(indicator, sums) for indicator in group}
     return [found[indicator.pk] for indicator in indicators]
 
@@ -357,30 +365,34 @@ def for_department(indicator: Indicator, department: Department | None) -> Indic
 
 
 def indicator_rows(
-    region: Region, period: Period, department: Department | None = None
+    region: Region, period: Period, department: Department | None = None, staff: User | None = None
 ) -> list[IndicatorRow]:
-    """Every indicator for the region (and department) over the period, beside the period
-    before and the same period a year before, each by the rule in force at the end of the
-    period it covers."""
+    """Every indicator for the region (and department, or over one staff member's cases) over
+    the period, beside the period before and the same period a year before, each by the rule
+    in force at the end of the period it covers."""
     indicators = [
         for_department(indicator, department) for indicator in current_indicators(moment_of(period))
     ]
-    now = figures(indicators, region, period.start, period.end)
+    now = figures(indicators, region, period.start, period.end, staff)
     before, year_before = period.previous(), period.a_year_before()
     return [
         IndicatorRow(indicator, figure, *others)
         for indicator, figure, *others in zip(
             indicators,
             now,
-            _by_rule_of(indicators, region, before, department),
-            _by_rule_of(indicators, region, year_before, department),
+            _by_rule_of(indicators, region, before, department, staff),
+            _by_rule_of(indicators, region, year_before, department, staff),
             strict=True,
         )
     ]
 
 
 def _by_rule_of(
-    indicators: list[Indicator], region: Region, period: Period, department: Department | None
+    indicators: list[Indicator],
+    region: Region,
+    period: Period,
+    department: Department | None,
+    staff: User | None = None,
 ) -> list[Figure]:
     """Each indicator over an earlier period, by the rule that was in force then."""
     then = {indicator.code: indicator for indicator in current_indicators(moment_of(period))}
@@ -388,7 +400,7 @@ def _by_rule_of(
         for_department(then[indicator.code], department) if indicator.code in then else indicator
         for indicator in indicators
     ]
-    return figures(earlier, region, period.start, period.end)
+    return figures(earlier, region, period.start, period.end, staff)
 
 
 def legend(children: list[ChildRow]) -> list[tuple[int, str, str]]:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("risk/", views.risk_page, name="risk"),
     path("league/", views.league_page, name="league"),
     path("cases/", views.cases_page, name="cases"),
+    path("staff/<str:username>/", views.staff_page, name="staff"),
     path("report/", views.report_page, name="report"),
     path("report.xlsx", views.report_workbook, name="report_xlsx"),
     path("outlines.json", views.outlines, name="outlines"),

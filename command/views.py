@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from cases.errors import CaseError
 from cases.models import Category
 from cases.selectors import cases_visible_to
-from staff.models import Department, Role
+from staff.models import Department, Role, User
 from territory.maps import children_outlines, grid_collection, outlines_of
 from territory.models import Region
 from territory.views import map_response
@@ -53,6 +53,7 @@ from .selectors import (
     trail,
 )
 from .services import open_screening
+from .staff import handlers_of, may_see_figures_of
 
 WORKERS_PER_PAGE = 100
 RISK_ACCURACY_SECONDS = 3600
@@ -157,6 +158,7 @@ def centre(request):
         "feed": None if view.at_city else feed(request.user, view.region, timezone.now()),
         "charts": charts(view.indicator, view.region, view.period, view.department),
         "departments": places.department_choices(),
+        "handlers": handlers_of(view.department) if view.department and not view.at_city else [],
         "wall": request.GET.get("screen") == "wall",
         "feed_seconds": settings.COMMAND_FEED_SECONDS,
     }
@@ -174,6 +176,36 @@ def period_links(view: View) -> dict:
         if following.start <= timezone.localdate()
         else "",
     }
+
+
+def person_in_area(view: View, username: str) -> User:
+    """The staff member with this login, if they work in the user's area (else a 404)."""
+    person = (
+        User.objects.filter(username=username)
+        .select_related("region", "department__region")
+        .first()
+    )
+    if person is None or not may_see_figures_of(view.area, person):
+        raise Http404("No such staff member in your area.")
+    return person
+
+
+@login_required
+@require_GET
+def staff_page(request, username: str):
+    """One staff member's figures: those of the cases they took a step in (command.staff)."""
+    view = asked_view(request, county_only=True)
+    person = person_in_area(view, username)
+    context = {
+        "view": view,
+        "trail": view.trail(),
+        "person": person,
+        "rows": [(row, "") for row in indicator_rows(view.region, view.period, staff=person)],
+        **period_links(view),
+        "error": view.error,
+        "query": view.query(),
+    }
+    return render(request, "command/staff.html", context)
 
 
 def own_value(view: View) -> dict:
@@ -444,7 +476,11 @@ def export(request, form: str):
             view.indicator, child_rows(view.indicator, view.region, view.period, view.department)
         )
     else:
-        rows = indicator_rows(view.region, view.period, view.department)
+        person = None
+        if request.GET.get("staff") and not view.at_city:
+            person = person_in_area(view, request.GET["staff"])
+            name = f"{name}-{person.username}"
+        rows = indicator_rows(view.region, view.period, view.department, staff=person)
         table, body = "indicators", exports.csv_text(view.period, rows)
     response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}-{table}.csv"'
