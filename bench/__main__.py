@@ -205,10 +205,11 @@ def command_report(data: dict | None) -> list[str]:
     return [
         f"**Command centre's aggregates** at {data['cases']:,} cases ({data['timeline']:,} timeline rows): "
         f"rebuilt in full (`manage.py rebuild_facts`) in {data['rebuild_seconds']:.1f} s, to {data['facts']:,} daily and "
-        f"{data['month_facts']:,} monthly fact rows (the bulk import above counts its cases' facts too). "
+        f"{data['month_facts']:,} monthly fact rows by village and {data.get('town_month_facts', 0):,} by town, "
+        "category and department (the bulk import above counts its cases' facts too). "
         f"Keeping them current costs {cost['receiver']['p50']:.2f} ms p50 / {cost['receiver']['p95']:.2f} ms p95 per step, "
         f"of a whole step's {cost['step']['p50']:.1f} / {cost['step']['p95']:.1f} ms ({cost['steps']} steps: reports and acceptances, rolled back). "
-        "The command pages (`command: …` above) read a month from the monthly rollup and a run of days from the daily facts.",
+        "The command pages (`command: …` above) read whole months from the monthly rollups and a run of days from the daily facts.",
         "",
     ]
 

@@ -20,7 +20,7 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.imports import import_case_history
 from cases.models import Case, TimelineEntry
-from command.models import Fact, MonthFact
+from command.models import Fact, MonthFact, TownMonthFact
 from staff.models import User
 
 from . import command
@@ -106,6 +106,7 @@ def main() -> dict:
         "rebuild_seconds": command.rebuild_seconds(),
         "facts": Fact.objects.count(),
         "month_facts": MonthFact.objects.count(),
+        "town_month_facts": TownMonthFact.objects.count(),
         "timeline": TimelineEntry.objects.count(),
         "step_cost": command.step_cost(),
     }

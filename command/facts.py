@@ -28,9 +28,9 @@ from cases.models import Case, Source, Status, TimelineEntry
 from cases.signals import cases_added, timeline_appended
 from cases.worktime import LOCAL, working_hours_between
 from territory.cache import RebuiltOnChange
-from territory.models import Region
+from territory.models import Level, Region
 
-from .models import HOUR_BOUNDS, CaseState, Fact, MonthFact, Step
+from .models import HOUR_BOUNDS, CaseState, Fact, MonthFact, Step, TownMonthFact
 
 # The timeline's actions that count, and as what.
 EVENT_STEPS = {
@@ -127,6 +127,16 @@ def _village_of_grid() -> dict[int, int]:
 villages_of_grids = RebuiltOnChange(_village_of_grid)
 
 
+def _town_of_grid() -> dict[int, int]:
+    town_of_village = dict(
+        Region.objects.filter(level=Level.VILLAGE).values_list("pk", "parent_id")
+    )
+    return {grid: town_of_village[village] for grid, village in _village_of_grid().items()}
+
+
+towns_of_grids = RebuiltOnChange(_town_of_grid)
+
+
 def by_month(totals: dict[Key, list[float]]) -> dict[tuple, list[float]]:
     """The same counts by month and village only (command.models.MonthFact)."""
     village_of = villages_of_grids.get()
@@ -141,14 +151,35 @@ def by_month(totals: dict[Key, list[float]]) -> dict[tuple, list[float]]:
     return months
 
 
+def by_town_month(totals: dict[Key, list[float]]) -> dict[tuple, list[float]]:
+    """The same counts by month, town, category and department (command.models.TownMonthFact)."""
+    town_of = towns_of_grids.get()
+    months: dict[tuple, list[float]] = defaultdict(lambda: [0, 0.0])
+    for (county, day, grid, category, department, _source, _level, step, bucket), (
+        count,
+        hours,
+    ) in totals.items():
+        total = months[(county, f"{day[:8]}01", town_of[grid], category, department, step, bucket)]
+        total[0] += count
+        total[1] += hours
+    return months
+
+
 def add(totals: dict[Key, list[float]]) -> None:
     """Add these counts and hours to the aggregates, as new rows, by day and by month."""
+    keyed_by_model = (
+        (Fact, totals),
+        (MonthFact, by_month(totals)),
+        (TownMonthFact, by_town_month(totals)),
+    )
     with connection.cursor() as cursor:
-        for model, keyed in ((Fact, totals), (MonthFact, by_month(totals))):
+        for model, keyed in keyed_by_model:
             rows = [(*key, count, hours) for key, (count, hours) in keyed.items() if count or hours]
             if rows:
                 cursor.executemany(_insert_sql(model), rows)
 
+
+FACT_TABLES = (Fact, MonthFact, TownMonthFact)
 
 # Rows whose counts and hours came back to nothing are dropped (hours are floats: a taken-back
 # fact leaves a rounding residue).
@@ -180,7 +211,7 @@ def compact() -> dict[str, tuple[int, int]]:
     meanwhile add rows beside them and wait for nothing. Returns each table's rows before and
     after."""
     found = {}
-    for model in (Fact, MonthFact):
+    for model in FACT_TABLES:
         last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
         if last is None:
             found[model.__name__] = (0, 0)
@@ -365,21 +396,34 @@ def _grouped(entries: QuerySet, step) -> QuerySet:
 
 
 def _add_months_of(first_fact: int) -> None:
-    """Add the facts added from `first_fact` on to MonthFact, by month and village."""
+    """Add the facts added from `first_fact` on to MonthFact, by month and village, and to
+    TownMonthFact, by month, town, category and department."""
     month = (
         "CAST(date_trunc('month', fact.day) AS date)"
         if connection.vendor == "postgresql"
         else "substr(fact.day, 1, 8) || '01'"  # SQLite keeps a date as YYYY-MM-DD text
     )
-    columns = ", ".join((*MonthFact.KEY, "count", "hours"))
+    regions = Region._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {MonthFact._meta.db_table} ({columns}) "
+            f"INSERT INTO {MonthFact._meta.db_table} "
+            f"({', '.join((*MonthFact.KEY, 'count', 'hours'))}) "
             f"SELECT fact.county_code, {month}, grid.parent_id, fact.step, fact.bucket, "
             "SUM(fact.count), SUM(fact.hours) "
             f"FROM {Fact._meta.db_table} fact "
-            f"JOIN {Region._meta.db_table} grid ON grid.id = fact.grid_id "
+            f"JOIN {regions} grid ON grid.id = fact.grid_id "
             f"WHERE fact.id >= %s GROUP BY 1, 2, 3, 4, 5",
+            [first_fact],
+        )
+        cursor.execute(
+            f"INSERT INTO {TownMonthFact._meta.db_table} "
+            f"({', '.join((*TownMonthFact.KEY, 'count', 'hours'))}) "
+            f"SELECT fact.county_code, {month}, village.parent_id, fact.category_id, "
+            "fact.department_id, fact.step, fact.bucket, SUM(fact.count), SUM(fact.hours) "
+            f"FROM {Fact._meta.db_table} fact "
+            f"JOIN {regions} grid ON grid.id = fact.grid_id "
+            f"JOIN {regions} village ON village.id = grid.parent_id "
+            f"WHERE fact.id >= %s GROUP BY 1, 2, 3, 4, 5, 6, 7",
             [first_fact],
         )
 
@@ -433,19 +477,19 @@ def refresh_statistics() -> None:
     """Let the planner see the aggregates' new size after a bulk count: with the statistics of
     an empty table PostgreSQL joins a town's grids to a month's facts by nested loop (1.7 s
     where a hash join takes 10 ms at a million cases)."""
-    tables = ", ".join(model._meta.db_table for model in (Fact, MonthFact, CaseState))
+    tables = ", ".join(model._meta.db_table for model in (*FACT_TABLES, CaseState))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"ANALYZE {tables}")
         else:
-            for model in (Fact, MonthFact, CaseState):
+            for model in (*FACT_TABLES, CaseState):
                 cursor.execute(f"ANALYZE {model._meta.db_table}")
 
 
 @transaction.atomic
 def rebuild() -> int:
     """Recount every fact from the cases and their timelines; returns how many cases."""
-    for model in (Fact, MonthFact, CaseState):
+    for model in (*FACT_TABLES, CaseState):
         model.objects.all().delete()
     return count_cases(list(Case.objects.order_by("pk").values_list("pk", flat=True)))
 

@@ -126,6 +126,48 @@ class MonthFact(models.Model):
         return f"{self.month:%Y-%m} {self.step} ×{self.count}"
 
 
+TOWN_MONTH_KEY = (
+    "county_code", "month", "town_id", "category_id", "department_id", "step", "bucket",
+)  # fmt: skip
+
+
+class TownMonthFact(models.Model):
+    """The facts by month, town, category and department: what a county's or town's figures
+    split by category or department need over whole months (a county's year of reports by
+    category is about a fifteenth of the daily facts' rows for it). Kept current and compacted
+    beside Fact."""
+
+    county_code = county_code_field()
+    month = models.DateField(_("month"), help_text=_("Its first day."))
+    town_id = models.BigIntegerField(_("town"))
+    category_id = models.BigIntegerField(_("category"))
+    department_id = models.BigIntegerField(_("department"), default=0)
+    step = models.CharField(_("step"), max_length=16, choices=Step.choices)
+    bucket = models.PositiveSmallIntegerField(_("hours bucket"), default=0)
+    count = models.IntegerField(_("count"), default=0)
+    hours = models.FloatField(_("working hours"), default=0)
+
+    KEY = TOWN_MONTH_KEY
+
+    class Meta:
+        verbose_name = _("case fact by month and town")
+        verbose_name_plural = _("case facts by month and town")
+        constraints = [county_id_unique("townmonthfact")]
+        # Covering: a split is read from the index alone.
+        indexes = [
+            models.Index(
+                fields=[
+                    "step", "month", "county_code", "town_id", "category_id", "department_id",
+                    "bucket", "count", "hours",
+                ],
+                name="townmonthfact_step_month",
+            )
+        ]  # fmt: skip
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.step} ×{self.count}"
+
+
 class CaseState(models.Model):
     """The state facts (Step.DUE …) a case adds to the aggregates now, as [step, day,
     department_id, level, hours] rows: when the case changes, these are taken back and its new

@@ -43,6 +43,7 @@ class Tables:
     Department: type[models.Model]
     Fact: type[models.Model]
     MonthFact: type[models.Model]
+    TownMonthFact: type[models.Model]
 
 
 @cache
@@ -50,14 +51,21 @@ def _tables(at_city: bool) -> Tables:
     if at_city:
         from rollup import models as city
 
-        return Tables(city.Region, city.Category, city.Department, city.Fact, city.MonthFact)
+        return Tables(
+            city.Region,
+            city.Category,
+            city.Department,
+            city.Fact,
+            city.MonthFact,
+            city.TownMonthFact,
+        )
     from cases.models import Category
     from staff.models import Department
     from territory.models import Region
 
-    from .models import Fact, MonthFact
+    from .models import Fact, MonthFact, TownMonthFact
 
-    return Tables(Region, Category, Department, Fact, MonthFact)
+    return Tables(Region, Category, Department, Fact, MonthFact, TownMonthFact)
 
 
 def tables() -> Tables:
@@ -153,6 +161,14 @@ def keyed(column: str, keys) -> Q:
     for county_code, ids in ids_by_county.items():
         found |= Q(county_code=county_code, **{f"{column}__in": ids})
     return found
+
+
+def by_town(rows: QuerySet, region) -> QuerySet:
+    """Rows with a town column (the monthly facts by town), of a city's, county's or town's
+    towns."""
+    if region.level == Level.TOWN:
+        return rows.filter(county_code=region.county_code, town_id=region.id)
+    return in_county(rows, region)
 
 
 def matching(column: str, rows: QuerySet) -> Q:

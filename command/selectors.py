@@ -159,6 +159,9 @@ def steps_of(indicators: Iterable[Indicator]) -> set[str]:
 MONTHLY_SPLITS = {None, "county_code", "village_id", "month"}
 # Splits by an id, which is a county's own: their sums are keyed by (county code, id).
 ID_SPLITS = {"village_id", "grid_id", "department_id", "category_id"}
+# What the monthly facts by town answer: a city's, county's or town's whole months by these.
+TOWN_MONTH_SPLITS = {"department_id", "category_id"}
+TOWN_MONTH_LEVELS = {places.CITY, Level.COUNTY, Level.TOWN}
 
 
 def step_sums(
@@ -172,7 +175,8 @@ def step_sums(
     used), over the region and [start, end): for the whole region under None, or split `by`
     county_code, day or month, or by village_id, grid_id, department_id or category_id (keyed
     by county code and id). Whole months of unfiltered indicators over a city, county, town or
-    village, split by nothing, county, village or month, are read from the monthly rollup."""
+    village, split by nothing, county, village or month, are read from the monthly rollup, and
+    over a city, county or town, split by category or department, from the rollup by town."""
     if (
         by in MONTHLY_SPLITS
         and region.level != Level.GRID
@@ -180,6 +184,13 @@ def step_sums(
     ):
         month_facts = places.tables().MonthFact.objects.filter(month__gte=start, month__lt=end)
         facts = places.by_village(month_facts, region)
+    elif (
+        by in TOWN_MONTH_SPLITS
+        and region.level in TOWN_MONTH_LEVELS
+        and by_month_only(indicators[0], start, end)
+    ):
+        town_facts = places.tables().TownMonthFact.objects.filter(month__gte=start, month__lt=end)
+        facts = places.by_town(town_facts, region)
     else:
         facts = facts_for(indicators[0], region, start, end)
         if by == "village_id":

@@ -18,6 +18,7 @@ from cases.models import Category as CountyCategory
 from cases.models import TimelineEntry as CountyTimelineEntry
 from command.models import Fact as CountyFact
 from command.models import MonthFact as CountyMonthFact
+from command.models import TownMonthFact as CountyTownMonthFact
 from staff.models import Department as CountyDepartment
 from territory.models import Region as CountyRegion
 from territory.models import RegionPath
@@ -88,3 +89,4 @@ TimelineEntry = city_copy(CountyTimelineEntry, indexes=(("county_code", "case_id
 # The command centre's facts (command.facts): the city sums them, as a county does its own.
 Fact = city_copy(CountyFact, indexes=(("step", "day"),))
 MonthFact = city_copy(CountyMonthFact, indexes=(("step", "month", "county_code"),))
+TownMonthFact = city_copy(CountyTownMonthFact, indexes=(("step", "month", "county_code"),))

@@ -64,6 +64,7 @@ TABLES: tuple[PublishedTable, ...] = (
     # village: no person in them. The nightly fold deletes and inserts rows (command.facts).
     PublishedTable("command.Fact"),
     PublishedTable("command.MonthFact"),
+    PublishedTable("command.TownMonthFact"),
 )
 
 

@@ -2,11 +2,14 @@
 whatever order and across day boundaries; and each step counts as what it is."""
 
 import contextlib
+import importlib
 import random
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,7 +20,7 @@ from cases.services import report_case, take_action
 from cases.workflow import available_transitions
 from cases.worktime import LOCAL
 from command.facts import compact, rebuild
-from command.models import Fact, MonthFact, Step
+from command.models import Fact, MonthFact, Step, TownMonthFact
 from conftest import IN_FIRST_GRID
 from territory.models import Region
 
@@ -85,14 +88,18 @@ def test_the_aggregates_equal_a_full_recount_after_any_steps(data, people, categ
         if data.draw(st.integers(0, 7), label="compact now?") == 0:
             compact()
 
-    kept_current, by_month = counted(), counted(MonthFact)
+    kept_current, by_month, by_town = counted(), counted(MonthFact), counted(TownMonthFact)
     assert by_month == months_of(kept_current)
+    assert by_town == town_months_of(kept_current)
     compact()
     assert counted() == kept_current and counted(MonthFact) == by_month
+    assert counted(TownMonthFact) == by_town
     assert Fact.objects.count() == len(kept_current)  # one row per key, none of nothing
     assert MonthFact.objects.count() == len(by_month)
+    assert TownMonthFact.objects.count() == len(by_town)
     rebuild()
     assert counted() == kept_current and counted(MonthFact) == by_month
+    assert counted(TownMonthFact) == by_town
 
 
 def months_of(facts: dict) -> dict:
@@ -107,6 +114,34 @@ def months_of(facts: dict) -> dict:
         total = months.get(key, (0, 0.0))
         months[key] = (total[0] + count, round(total[1] + hours, 3))
     return {key: total for key, total in months.items() if total[0] or total[1]}
+
+
+def town_months_of(facts: dict) -> dict:
+    """Daily facts summed by TownMonthFact.KEY (month, town, category and department)."""
+    village_of = dict(Region.objects.grids().values_list("pk", "parent_id"))
+    town_of = dict(Region.objects.filter(level="village").values_list("pk", "parent_id"))
+    months: dict = {}
+    for (county, day, grid, category, department, _source, _level, step, bucket), (
+        count,
+        hours,
+    ) in facts.items():
+        key = (
+            county, day.replace(day=1), town_of[village_of[grid]], category, department, step,
+            bucket,
+        )  # fmt: skip
+        total = months.get(key, (0, 0.0))
+        months[key] = (total[0] + count, round(total[1] + hours, 3))
+    return {key: total for key, total in months.items() if total[0] or total[1]}
+
+
+def test_an_upgrade_fills_the_facts_by_town_from_the_daily_ones(month):
+    kept = counted(TownMonthFact)
+    assert kept == town_months_of(counted())
+    TownMonthFact.objects.all().delete()
+    upgrade = importlib.import_module("command.migrations.0004_facts_by_town_and_month")
+    # The migration reads only the editor's connection (SQLite's editor cannot open in a test).
+    upgrade.fill_from_the_daily_facts(None, SimpleNamespace(connection=connection))
+    assert counted(TownMonthFact) == kept
 
 
 def totals_by_step() -> dict[str, int]:

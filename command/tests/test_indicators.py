@@ -17,8 +17,10 @@ from command.selectors import (
     by_month_only,
     current_indicators,
     figure,
+    figure_of,
     indicator_at,
     percentile_of,
+    step_sums,
 )
 from command.services import revise_indicator
 from command.tests.month import NOVEMBER, OCTOBER, at
@@ -120,6 +122,26 @@ def test_the_monthly_rollup_and_the_daily_facts_agree(month):
             by_day.denominator,
             by_day.value,
         ), indicator.code
+
+
+def test_the_monthly_rollup_by_town_and_the_daily_facts_agree_by_category_and_department(month):
+    """A county's or town's whole months split by category or department are read from
+    TownMonthFact; a filter that keeps everything sends them to the daily facts instead."""
+    for indicator in current_indicators():
+        daily = copy.copy(indicator)
+        daily.levels = [level for level, _label in CENTRE_LEVELS]
+        for code in ("610722", "610722001"):
+            region = Region.objects.get(code=code)
+            for by in ("category_id", "department_id"):
+                by_town = step_sums([indicator], region, *NOVEMBER, by=by)
+                by_day = step_sums([daily], region, *NOVEMBER, by=by)
+                assert by_town  # something to compare
+                for key in by_town.keys() | by_day.keys():  # a key may come back to nothing
+                    town_figure = figure_of(indicator, by_town[key])
+                    day_figure = figure_of(indicator, by_day[key])
+                    assert (town_figure.numerator, town_figure.denominator) == (
+                        day_figure.numerator, day_figure.denominator,
+                    ), (indicator.code, code, by, key)  # fmt: skip
 
 
 def test_a_run_of_days_counts_its_days_only(month):
