@@ -85,7 +85,12 @@ class Fact(models.Model):
         verbose_name = _("case fact")
         verbose_name_plural = _("case facts")
         constraints = [county_id_unique("fact")]
-        indexes = [models.Index(fields=["step", "day"], name="fact_step_day")]
+        indexes = [
+            models.Index(fields=["step", "day"], name="fact_step_day"),
+            # A grid's or village's figures: tens of its own rows a month, not a walk through
+            # the whole county's facts of each step.
+            models.Index(fields=["grid_id", "day"], name="fact_grid_day"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.day} {self.step} ×{self.count}"

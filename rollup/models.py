@@ -87,6 +87,6 @@ Case = city_copy(
 )
 TimelineEntry = city_copy(CountyTimelineEntry, indexes=(("county_code", "case_id"),))
 # The command centre's facts (command.facts): the city sums them, as a county does its own.
-Fact = city_copy(CountyFact, indexes=(("step", "day"),))
+Fact = city_copy(CountyFact, indexes=(("step", "day"), ("county_code", "grid_id", "day")))
 MonthFact = city_copy(CountyMonthFact, indexes=(("step", "month", "county_code"),))
 TownMonthFact = city_copy(CountyTownMonthFact, indexes=(("step", "month", "county_code"),))
