@@ -18,5 +18,6 @@ class CommandConfig(AppConfig):
                 "command:centre",
                 lambda user: user.role in (Role.OPERATOR, Role.LEADER, Role.ADMIN),
                 order=6,
+                at_city=True,
             )
         )

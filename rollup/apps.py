@@ -13,4 +13,8 @@ class RollupConfig(AppConfig):
 
         from .selectors import may_see_counts
 
-        add_nav_item(NavItem(_("By county and town"), "rollup:counts", may_see_counts, order=40))
+        add_nav_item(
+            NavItem(
+                _("By county and town"), "rollup:counts", may_see_counts, order=40, at_city=True
+            )
+        )

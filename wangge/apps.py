@@ -12,5 +12,11 @@ class ShellConfig(AppConfig):
         from .navigation import NavItem, add_nav_item
 
         add_nav_item(
-            NavItem(_("Administration"), "admin:index", lambda user: user.is_staff, order=1000)
+            NavItem(
+                _("Administration"),
+                "admin:index",
+                lambda user: user.is_staff,
+                order=1000,
+                at_city=True,
+            )
         )

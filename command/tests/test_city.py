@@ -183,6 +183,11 @@ def test_what_reads_cases_or_people_stays_in_the_county(client, people, settings
         assert client.get(reverse(name)).status_code == 404, name
     assert client.get(reverse("command:cases"), {"indicator": "reported"}).status_code == 404
     assert reverse("command:cases") not in page
+    # The menu offers the pages that work here, not the county's case pages.
+    menu = [url for _label, url in response.context["nav_items"]]
+    assert CENTRE in menu and reverse("rollup:counts") in menu
+    for name in ("cases:overview", "cases:inbox", "cases:figures"):
+        assert reverse(name) not in menu, name
 
 
 def test_the_city_map_draws_its_counties(client, people, settings, two_counties):
