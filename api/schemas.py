@@ -20,6 +20,12 @@ class CaseIn(Schema):
         default_factory=dict,
         description="answers to the category's questions, by their code (GET /categories)",
     )
+    details: dict[str, str | int | float | bool | None] = Field(
+        default_factory=dict,
+        description="the facts a category of a kind of case asks, by field name: for a dispute "
+        "(矛盾纠纷, G01…) risk, people_involved, amount_involved, body, applicant_name, "
+        "applicant_phone, respondent_name, respondent_phone",
+    )
 
 
 class CaseOut(Schema):

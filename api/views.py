@@ -169,6 +169,7 @@ def create_case(request, payload: CaseIn):
         reporter_phone=payload.reporter_phone,
         priority=payload.priority,
         attributes=payload.attributes,
+        details=payload.details,
     )
     if not created:  # a retry: the case as the caller may see it now
         return Status(200, case_out(case_for_caller(request, case.code), timezone.now()))

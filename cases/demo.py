@@ -20,6 +20,7 @@ from staff.models import Department, Role, User
 from territory.counties import instance_county
 from territory.models import Level, Region
 
+from .kinds import registered_kinds
 from .models import (
     HANDLE_DEADLINE_STATUSES,
     Case,
@@ -45,7 +46,6 @@ CATEGORY_WEIGHTS = {
     "C0103": 6,
     "C0101": 4,
     "C0202": 4,
-    "G0101": 6,
     "G0201": 4,
 }
 SOURCE_WEIGHTS = {Source.GRID_WORKER: 70, Source.HOTLINE: 18, Source.RESIDENT: 7, Source.WINDOW: 5}
@@ -53,7 +53,6 @@ DESCRIPTIONS = {
     "E0101": ["路边有一堆生活垃圾无人清理", "垃圾桶旁散落垃圾，有异味"],
     "E0501": ["商贩占用人行道摆摊", "早市摊位占道，影响通行"],
     "C0103": ["路灯不亮，夜间通行不便", "路灯杆倾斜"],
-    "G0101": ["邻居因排水问题发生争执", "宅基地边界引起邻里矛盾"],
 }
 
 
@@ -107,8 +106,13 @@ class Simulator:
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
         self.np_rng = np.random.default_rng(seed)
+        # A kind with a demo of its own fills its cases through its own steps (cases.kinds).
+        own_demo = [kind.code for kind in registered_kinds() if kind.demo is not None]
         categories = {
-            category.code: category for category in Category.objects.filter(children__isnull=True)
+            category.code: category
+            for category in Category.objects.filter(children__isnull=True).exclude(
+                case_kind__in=own_demo
+            )
         }
         self.categories = list(categories.values())
         self.weights = [CATEGORY_WEIGHTS.get(code, 1) for code in categories]
@@ -333,7 +337,7 @@ def fill_demo_queues(logins: dict) -> list[Case]:
     points = iter(sample_points(polygon, 6, np.random.default_rng(42)))
     categories = {
         category.code: category
-        for category in Category.objects.filter(code__in=["E0101", "C0103", "G0101", "E0501"])
+        for category in Category.objects.filter(code__in=["E0101", "C0103", "G0401", "E0501"])
     }
 
     def report(code: str, description: str, answers: dict | None = None) -> Case:
@@ -349,7 +353,7 @@ def fill_demo_queues(logins: dict) -> list[Case]:
 
     cases = [
         report("E0101", "小区门口垃圾堆积，已有异味"),  # → the town centre's queue to accept
-        report("G0101", "两户邻居因屋后排水沟堵塞发生争执"),  # → the village centre's queue
+        report("G0401", "独居老人家中屋顶漏雨，需要帮扶修缮"),  # → the village centre's queue
     ]
     verified = report("C0103", "路灯不亮，夜间通行不便", {"lamps_out": 2, "pole_number": "CG-0417"})
     take_action(verified, logins["town_operator"], "accept")

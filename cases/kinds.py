@@ -49,6 +49,16 @@ class KindDetail:
 
 
 @dataclass(frozen=True)
+class CountedStep:
+    """A step of the kind's own that the command centre counts (its facts and indicators): the
+    timeline's `action` counted as `step`. Several actions may count as one step."""
+
+    action: str
+    step: str
+    label: Promise
+
+
+@dataclass(frozen=True)
 class CaseKind:
     code: str
     label: Promise
@@ -58,6 +68,13 @@ class CaseKind:
     transitions: tuple[Transition, ...] = ()
     guards: tuple[Guard, ...] = ()
     figures: tuple[Figure, ...] = ()
+    counted_steps: tuple[CountedStep, ...] = ()
+    # (new case, the detail form's cleaned data) → None: what the kind sets on a new case from
+    # its details before it is written (a high-risk dispute goes to the town centre at once).
+    on_report: Callable[[Any, Mapping[str, Any]], None] | None = None
+    # (the demo's named logins, now) → None: fills the demo with this kind's cases through the
+    # real services; the simulated year then leaves its categories out.
+    demo: Callable[[Mapping[str, Any], Any], None] | None = None
 
 
 PLAIN = CaseKind(code="", label=_("General"))
@@ -78,6 +95,10 @@ def get_kind(code: str) -> CaseKind:
 
 def registered_kinds() -> list[CaseKind]:
     return list(_KINDS.values())
+
+
+def kind_counted_steps() -> list[CountedStep]:
+    return [counted for kind in _KINDS.values() for counted in kind.counted_steps]
 
 
 def kind_choices() -> list[tuple[str, Any]]:

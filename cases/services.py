@@ -264,7 +264,10 @@ def prepare_report(
         grid = locate_grid(lon, lat)
     except PointOutsideCounty as error:
         raise CaseError(str(error)) from error
-    detail_form = _detail_form(category, details)
+    # A channel that cannot ask them (a 12345 order) files without the kind's details: the kind
+    # makes its record when its first step is taken (disputes.services.detail_for).
+    asked = details is not None or questions_required
+    detail_form = _detail_form(category, details) if asked else None
     answers = clean_attributes(
         category,
         attributes,
@@ -290,6 +293,9 @@ def prepare_report(
         priority=priority,
         attributes=answers,
     )
+    on_report = get_kind(category.case_kind).on_report
+    if on_report is not None and detail_form is not None:
+        on_report(case, detail_form.cleaned_data)
     case.code = case_code_taken_apart(now, case.county_code)  # last: refused reports take none
     return PreparedReport(case, reporter, detail_form, checked_photos, timeline_note)
 
@@ -306,6 +312,7 @@ def file_report(report: PreparedReport) -> Case:
         detail = report.detail_form.save(commit=False)
         detail.case = case
         detail.save()
+        report.detail_form.save_m2m()  # and the rows a detail form keeps beside it
     _write_photos(case, report.photos, report.reporter, case.reported_at)
     _append(case, report.reporter, "report", "", note=report.timeline_note, at=case.reported_at)
     return case

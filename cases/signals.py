@@ -14,3 +14,8 @@ timeline_appended = Signal()
 # simulated year); sent with `case_ids` inside the writing transaction. The command centre
 # counts them.
 cases_added = Signal()
+
+# Cases' personal fields were blanked (privacy.retention: retention or a person's request); sent
+# with `case_ids` inside the same transaction. A kind blanks the personal rows it keeps beside
+# the case (a dispute's parties).
+cases_anonymised = Signal()

@@ -15,12 +15,12 @@ from territory.models import Region
 
 from .facts import (
     CLOSED_STATUSES,
-    EVENT_STEPS,
     HANDLED_STATUSES,
     IMPORTED_STEPS,
     NOT_DUE_STATUSES,
     RATINGS,
     SATISFIED_FROM,
+    event_steps,
 )
 from .models import Step
 from .selectors import cases_in_region
@@ -34,7 +34,7 @@ def entries_behind(
     step: str, region: Region, start: date, end: date, department: int | None = None
 ) -> QuerySet[TimelineEntry]:
     """The timeline entries an event step counts (each is one)."""
-    actions = [action for action, counted in EVENT_STEPS.items() if counted == step]
+    actions = [action for action, counted in event_steps().items() if counted == step]
     if step == Step.SATISFIED:
         actions = list(RATINGS)
     entries = TimelineEntry.objects.filter(_between("at", start, end), action__in=actions)

@@ -85,7 +85,7 @@ def _children_table(indicator: Indicator, children: list[ChildRow]) -> tuple[lis
     return header, body
 
 
-def _sheet(book: Workbook, title: str, header: list[str], body: list[list], formats: dict):
+def add_sheet(book: Workbook, title: str, header: list[str], body: list[list], formats: dict):
     sheet = book.create_sheet(title)
     sheet.append(header)
     for cell in sheet[1]:
@@ -110,7 +110,7 @@ def _indicator_sheet(book: Workbook, period: Period, rows: list[IndicatorRow]) -
         index: {column: _number_format(row.indicator) for column in (3, 6, 7)}
         for index, row in enumerate(rows)
     }
-    sheet = _sheet(book, _("Indicators"), header, body, formats)
+    sheet = add_sheet(book, _("Indicators"), header, body, formats)
     sheet.column_dimensions["H"].width = 60
     for cells in sheet.iter_rows(min_row=2, min_col=8, max_col=8):
         cells[0].alignment = Alignment(wrap_text=True, vertical="top")
@@ -134,7 +134,7 @@ def workbook(
     _indicator_sheet(book, period, rows)
     header, body = _children_table(indicator, children)
     formats = {index: {3: _number_format(indicator)} for index in range(len(children))}
-    _sheet(book, _("Parts of %(region)s") % {"region": region.name}, header, body, formats)
+    add_sheet(book, _("Parts of %(region)s") % {"region": region.name}, header, body, formats)
     book.properties.title = f"{region.name} {period.code}"
     out = io.BytesIO()
     book.save(out)
@@ -214,13 +214,13 @@ def report_workbook(report: "MonthlyReport") -> bytes:
         (_("Department"), report.departments, _("Ranking of departments")),
     ):
         header, body = _standings_table(title, report, standings)
-        _sheet(book, sheet_title, header, body, dict.fromkeys(range(len(body)), score_formats))
+        add_sheet(book, sheet_title, header, body, dict.fromkeys(range(len(body)), score_formats))
     header = [_("Grid code"), _("Grid"), _("Category"), _("Times"), _("Last reported")]
     body = [
         [row.grid.code, row.grid.name, row.category.name, row.times, row.last_day.isoformat()]
         for row in report.recurring
     ]
-    _sheet(book, _("Recurring problems"), header, body, {})
+    add_sheet(book, _("Recurring problems"), header, body, {})
     book.properties.title = f"{report.region.name} {report.period.code}"
     out = io.BytesIO()
     book.save(out)

@@ -24,6 +24,7 @@ from django.db.models import CharField, Count, F, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.dispatch import receiver
 
+from cases.kinds import kind_counted_steps
 from cases.models import Case, Source, Status, TimelineEntry
 from cases.signals import cases_added, timeline_appended
 from cases.worktime import LOCAL, working_hours_between
@@ -52,6 +53,13 @@ EVENT_STEPS = {
     "resident_rating": Step.RATED,
 }
 RATINGS = {"evaluate", "resident_rating"}
+
+
+def event_steps() -> dict[str, str]:
+    """The core's counted actions and those the kinds of case count (cases.kinds.CountedStep)."""
+    return EVENT_STEPS | {counted.action: counted.step for counted in kind_counted_steps()}
+
+
 SATISFIED_FROM = 3  # 基本满意 and better, as the portal's satisfaction figure
 HANDLED_STATUSES = {Status.FED_BACK, Status.VERIFIED, Status.CLOSED, Status.EVALUATED}
 CLOSED_STATUSES = {Status.CLOSED, Status.EVALUATED}
@@ -68,7 +76,7 @@ def _day(moment) -> str:
 
 def event_facts(action: str, at, department_id: int | None, level: str, rating) -> list[CaseFact]:
     """What one timeline entry counts (`rating`: the case's, for an evaluation)."""
-    step = EVENT_STEPS.get(action)
+    step = event_steps().get(action)
     if step is None:
         return []
     day, department = _day(at), department_id or 0
@@ -300,14 +308,13 @@ def _insert_from(model, rows: QuerySet) -> None:
 
 def _event_rows(first: int, last: int) -> QuerySet:
     """The event facts of cases first … last, grouped by Fact.KEY, in the database."""
+    counted = event_steps()
     step = DbCase(
-        *(When(action=action, then=Value(str(step))) for action, step in EVENT_STEPS.items()),
+        *(When(action=action, then=Value(str(step))) for action, step in counted.items()),
         output_field=CharField(),
     )
     return _grouped(
-        TimelineEntry.objects.filter(
-            case_id__gte=first, case_id__lte=last, action__in=list(EVENT_STEPS)
-        ),
+        TimelineEntry.objects.filter(case_id__gte=first, case_id__lte=last, action__in=counted),
         step,
     )
 

@@ -42,6 +42,16 @@ class Step(models.TextChoices):
     HANDLING_HOURS = "handling_hours", _("Handled: working hours from dispatch")
 
 
+def step_choices() -> list[tuple[str, str]]:
+    """The core's steps and those the kinds of case count (cases.kinds.CountedStep)."""
+    from cases.kinds import kind_counted_steps
+
+    known = dict(Step.choices)
+    for counted in kind_counted_steps():
+        known.setdefault(counted.step, counted.label)
+    return list(known.items())
+
+
 # Working-hour bounds of the handling-time histogram (Fact.bucket), from which percentiles are
 # read: bucket i holds hours in [BOUNDS[i-1], BOUNDS[i]), the last one everything above.
 HOUR_BOUNDS = (1, 2, 4, 8, 12, 16, 24, 32, 40, 48, 64, 80, 120, 160, 240, 400)
@@ -72,7 +82,7 @@ class Fact(models.Model):
     department_id = models.BigIntegerField(_("department"), default=0)
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     level = models.CharField(_("level"), max_length=10, choices=CENTRE_LEVELS)
-    step = models.CharField(_("step"), max_length=16, choices=Step.choices)
+    step = models.CharField(_("step"), max_length=16, choices=step_choices)
     bucket = models.PositiveSmallIntegerField(
         _("hours bucket"), default=0, help_text=_("Only for handling hours: see HOUR_BOUNDS.")
     )
@@ -108,7 +118,7 @@ class MonthFact(models.Model):
     county_code = county_code_field()
     month = models.DateField(_("month"), help_text=_("Its first day."))
     village_id = models.BigIntegerField(_("village"))
-    step = models.CharField(_("step"), max_length=16, choices=Step.choices)
+    step = models.CharField(_("step"), max_length=16, choices=step_choices)
     bucket = models.PositiveSmallIntegerField(_("hours bucket"), default=0)
     count = models.IntegerField(_("count"), default=0)
     hours = models.FloatField(_("working hours"), default=0)
@@ -147,7 +157,7 @@ class TownMonthFact(models.Model):
     town_id = models.BigIntegerField(_("town"))
     category_id = models.BigIntegerField(_("category"))
     department_id = models.BigIntegerField(_("department"), default=0)
-    step = models.CharField(_("step"), max_length=16, choices=Step.choices)
+    step = models.CharField(_("step"), max_length=16, choices=step_choices)
     bucket = models.PositiveSmallIntegerField(_("hours bucket"), default=0)
     count = models.IntegerField(_("count"), default=0)
     hours = models.FloatField(_("working hours"), default=0)
@@ -204,12 +214,12 @@ class Indicator(models.Model):
     valid_from = models.DateTimeField(_("valid from"), default=timezone.now)
     name = models.CharField(_("name"), max_length=60)
     definition = models.TextField(_("definition"))
-    numerator = models.CharField(_("numerator"), max_length=16, choices=Step.choices)
+    numerator = models.CharField(_("numerator"), max_length=16, choices=step_choices)
     numerator_hours = models.BooleanField(
         _("numerator sums working hours"), default=False, help_text=_("Else it counts.")
     )
     denominator = models.CharField(
-        _("denominator"), max_length=16, choices=Step.choices, blank=True
+        _("denominator"), max_length=16, choices=step_choices, blank=True
     )
     percentile = models.PositiveSmallIntegerField(
         _("percentile"),

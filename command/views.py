@@ -30,7 +30,7 @@ from .behind import cases_behind, count_behind
 from .charts import charts
 from .coverage import DEFAULT_LOAD, coverage
 from .league import components, departments_league, parts_league
-from .models import Indicator, Step
+from .models import Indicator, step_choices
 from .periods import Period, PeriodError, month_of, parse_period
 from .recurring import DEFAULT_DAYS, DEFAULT_TIMES, recurring
 from .report import MonthlyReport, monthly_report
@@ -364,7 +364,7 @@ def cases_page(request):
         behind = cases_behind(*args).filter(pk__in=visible.values("pk"))
         lists.append(
             {
-                "step": Step(step).label,
+                "step": dict(step_choices())[step],
                 "counted": count_behind(*args),
                 "cases": behind.count(),
                 "shown": list(

@@ -15,6 +15,7 @@ class RevealReason(models.TextChoices):
     VERIFY = "verify", _("Checking the report's facts with the reporter")
     OUTCOME = "outcome", _("Telling the reporter the outcome")
     PERSON_REQUEST = "person_request", _("The person's own request (PIPL Art. 45)")
+    MEDIATION = "mediation", _("Mediating a dispute: reaching the parties, writing the agreement")
     OTHER = "other", _("Other (say why)")
 
 
@@ -33,6 +34,8 @@ class RevealLog(models.Model):
         "cases.Case", verbose_name=_("case"), on_delete=models.PROTECT, related_name="+"
     )
     field = models.CharField(_("field"), max_length=40)
+    # Which row of the case held it, for a field of the case's rows (a party of a dispute …).
+    item = models.BigIntegerField(_("item"), null=True, blank=True)
     reason = models.CharField(_("reason"), max_length=20, choices=RevealReason.choices)
     reason_text = models.CharField(_("reason in words"), max_length=200, blank=True)
 

@@ -8,6 +8,7 @@ Pages, the admin and exports show these fields masked; a reveal is a logged act 
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,19 @@ class PersonalField:
     retention: Promise
     reveal_roles: frozenset[str]  # empty: never revealed on a page
     mask: Callable[[str], str] | None = None  # None: not shown as text (photos, points)
+    # Where the value lives when it is not a column of the case itself: (case, item id) → the
+    # row of the case that holds it (a party of a dispute …), or None when the case has no such
+    # row. The reveal names the item in its log.
+    holder: Callable[[Any, int], Any] | None = None
+
+    def value_of(self, case, item: int | None = None) -> str:
+        """The stored value on this case (of this item of it); LookupError if there is none."""
+        if self.holder is None:
+            return getattr(case, self.field)
+        row = self.holder(case, item) if item is not None else None
+        if row is None:
+            raise LookupError(self.key)
+        return getattr(row, self.field)
 
     @property
     def reveal_role_labels(self) -> list[Promise]:
@@ -104,7 +118,41 @@ FOLLOWER_FIELDS = (
         mask_name,
     ),
 )
-PERSONAL_FIELDS += FOLLOWER_FIELDS
+
+
+def _party(case, item: int):
+    from django.apps import apps
+
+    return apps.get_model("disputes", "DisputeParty").objects.filter(case=case, pk=item).first()
+
+
+DISPUTE_PARTY_FIELDS = (
+    PersonalField(
+        "disputeparty.name",
+        "disputes.DisputeParty",
+        "name",
+        _("Name of a party to a dispute"),
+        _("To mediate the dispute and write its agreement (人民调解法 Art. 29)."),
+        STATUTORY_DUTY,
+        THREE_YEARS_AFTER_CLOSURE,
+        frozenset({Role.OPERATOR, Role.HANDLER}),
+        mask_name,
+        _party,
+    ),
+    PersonalField(
+        "disputeparty.phone",
+        "disputes.DisputeParty",
+        "phone",
+        _("Phone of a party to a dispute"),
+        _("To arrange mediation sessions and follow-up visits with the party."),
+        STATUTORY_DUTY,
+        THREE_YEARS_AFTER_CLOSURE,
+        frozenset({Role.HANDLER}),
+        mask_phone,
+        _party,
+    ),
+)
+PERSONAL_FIELDS += FOLLOWER_FIELDS + DISPUTE_PARTY_FIELDS
 BY_KEY = {personal.key: personal for personal in PERSONAL_FIELDS}
 
 

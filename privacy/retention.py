@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from cases.masking import mask_phone
 from cases.models import Case, CasePhoto, Category, Status
+from cases.signals import cases_anonymised
 from portal.models import Follower
 from territory.models import Region
 
@@ -86,6 +87,7 @@ def anonymise(case_ids: Iterable[int], now: datetime) -> int:
             anonymised_at=now,
         )
         Follower.objects.filter(case_id__in=chunk).update(phone="", email="")
+        cases_anonymised.send(sender=Case, case_ids=chunk)
         transaction.on_commit(lambda files=files: _delete_files(files))
     return done
 

@@ -15,10 +15,14 @@ class RevealRefused(CaseError):
 
 
 @transaction.atomic
-def reveal_personal_field(user, case, key: str, reason: str, reason_text: str = "") -> str:
-    """The unmasked value of one personal field of one case, logged with who, when and why."""
+def reveal_personal_field(
+    user, case, key: str, reason: str, reason_text: str = "", item: int | None = None
+) -> str:
+    """The unmasked value of one personal field of one case (of one item of it, such as a party
+    to a dispute), logged with who, when and why."""
     try:
         personal = revealable(key)
+        value = personal.value_of(case, item)
     except LookupError:
         raise RevealRefused(_("This field cannot be revealed.")) from None
     if not may_reveal(user, case, personal):
@@ -33,7 +37,8 @@ def reveal_personal_field(user, case, key: str, reason: str, reason_text: str = 
         user=user,
         case=case,
         field=key,
+        item=item if personal.holder is not None else None,
         reason=reason,
         reason_text=reason_text,
     )
-    return getattr(case, personal.field)
+    return value

@@ -26,15 +26,16 @@ ENTRIES_PER_PAGE = 50
 
 @require_POST
 @login_required
-def reveal(request, code: str, key: str):
+def reveal(request, code: str, key: str, item: int | None = None):
     """The field unmasked in place of its masked form, or the reason form again with its error."""
     case = get_case_for(request.user, code)
     try:
         personal = revealable(key)
+        stored = personal.value_of(case, item)
     except LookupError:
         raise Http404 from None
     form = RevealForm(request.POST)
-    context = {"case": case, "personal": personal, "form": form, "may_reveal": True}
+    context = {"case": case, "personal": personal, "item": item, "form": form, "may_reveal": True}
     if form.is_valid():
         try:
             value = reveal_personal_field(
@@ -43,12 +44,13 @@ def reveal(request, code: str, key: str):
                 key,
                 form.cleaned_data["reason"],
                 form.cleaned_data["reason_text"],
+                item,
             )
         except RevealRefused as error:
             form.add_error(None, str(error))
         else:
             return render(request, "privacy/_personal.html", context | {"revealed": value})
-    context["masked"] = personal.mask(getattr(case, personal.field))
+    context["masked"] = personal.mask(stored)
     return render(request, "privacy/_personal.html", context, status=400)
 
 

@@ -13,6 +13,7 @@ from territory.counties import instance_county
 from territory.models import Level, Region
 
 from .models import Department, Role, User
+from .services import town_department_code
 
 DEMO_PASSWORD = "wangge2026"
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -100,6 +101,14 @@ def create_demo_logins(password: str) -> dict[str, User]:
             "role": Role.HANDLER,
             "department": Department.objects.get(county_code=county.code, code="cgj"),
             "full_name": "城管局处置人员（演示）",
+        },
+        # The seat town's judicial office (司法所): it mediates the demo's disputes.
+        "mediator": {
+            "role": Role.HANDLER,
+            "department": Department.objects.filter(
+                county_code=county.code, code=town_department_code("sfs", town)
+            ).first(),
+            "full_name": "司法所调解员（演示）",
         },
         "leader": {"role": Role.LEADER, "region": county, "full_name": "县领导（演示）"},
         "admin": {

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "staff",
     "cases",
     "streets",
+    "disputes",  # dispute mediation (人民调解), a kind of case
     "notify",
     "privacy",
     "rollup",

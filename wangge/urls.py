@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("territory/", include("territory.urls")),
     path("cases/", include("cases.urls")),
+    path("disputes/", include("disputes.urls")),
     path("privacy/", include("privacy.urls")),
     path("rollup/", include("rollup.urls")),
     path("command/", include("command.urls")),

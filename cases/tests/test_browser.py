@@ -33,20 +33,27 @@ def browser():
         chromium.close()
 
 
+def empty_append_only(migration_name: str, table: str) -> None:
+    """Delete an append-only table's rows on SQLite: lift the triggers its migration made (their
+    SQLITE statements), delete, and put them back. PostgreSQL empties tables with TRUNCATE, which
+    row triggers do not see."""
+    if connection.vendor != "sqlite":
+        return
+    migration = importlib.import_module(migration_name)
+    with connection.cursor() as cursor:
+        for statement in migration.SQLITE_REVERSE:
+            cursor.execute(statement)
+        cursor.execute(f"DELETE FROM {table}")
+        for statement in migration.SQLITE:
+            cursor.execute(statement)
+
+
 @pytest.fixture
 def emptied_timeline(transactional_db):
     """The test database is emptied after a live-server test; on SQLite a trigger refuses to
     delete timeline rows, so lift it for the cleanup and put it back (see migration 0002)."""
     yield
-    if connection.vendor != "sqlite":
-        return  # PostgreSQL empties tables with TRUNCATE, which row triggers do not see
-    migration = importlib.import_module("cases.migrations.0002_timeline_append_only")
-    with connection.cursor() as cursor:
-        for statement in migration.SQLITE_REVERSE:
-            cursor.execute(statement)
-        cursor.execute("DELETE FROM cases_timelineentry")
-        for statement in migration.SQLITE:
-            cursor.execute(statement)
+    empty_append_only("cases.migrations.0002_timeline_append_only", "cases_timelineentry")
 
 
 def log_in(page, base: str, username: str, path: str = "/login/") -> None:

@@ -111,7 +111,11 @@ def test_the_monthly_rollup_and_the_daily_facts_agree(month):
     """Whole months of unfiltered indicators are read from MonthFact; the same indicator with a
     filter that keeps everything is read from the daily facts, and must give the same figure."""
     county = Region.objects.get(code="610722")
-    for indicator in current_indicators():
+    unfiltered = [
+        indicator for indicator in current_indicators() if not indicator.categories
+    ]  # a kind's own indicators (disputes …) keep to its categories: the daily facts answer them
+    assert len(unfiltered) >= 16
+    for indicator in unfiltered:
         assert by_month_only(indicator, *NOVEMBER)
         daily = copy.copy(indicator)
         daily.levels = [level for level, _label in CENTRE_LEVELS]
@@ -135,7 +139,7 @@ def test_the_monthly_rollup_by_town_and_the_daily_facts_agree_by_category_and_de
             for by in ("category_id", "department_id"):
                 by_town = step_sums([indicator], region, *NOVEMBER, by=by)
                 by_day = step_sums([daily], region, *NOVEMBER, by=by)
-                assert by_town  # something to compare
+                assert by_town or indicator.categories  # a kind's own may have nothing here
                 for key in by_town.keys() | by_day.keys():  # a key may come back to nothing
                     town_figure = figure_of(indicator, by_town[key])
                     day_figure = figure_of(indicator, by_day[key])

@@ -4,9 +4,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from cases.demo import fill_demo_queues, generate_demo_cases
 from cases.imports import refresh_planner_statistics
+from cases.kinds import registered_kinds
 from cases.models import Case
 from cases.services import install_kind_categories
 from notify.demo import create_demo_receivers
@@ -50,6 +52,9 @@ class Command(BaseCommand):
             self.stdout.write(f"cases: simulating {cases} …")
             generate_demo_cases(cases)
             fill_demo_queues(logins)
+            for kind in registered_kinds():
+                if kind.demo is not None:
+                    kind.demo(logins, timezone.now())
             resident_links = private_links(fill_portal_demo(logins))
             refresh_planner_statistics()
         region = Region.objects.get(code=county.code)

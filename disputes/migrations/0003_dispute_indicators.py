@@ -1,0 +1,95 @@
+"""The figures of dispute mediation as indicators of the command centre (version 1), counted by
+the day each step was taken: the cohort figures (a period's disputes and where each stands now)
+are on the disputes page (disputes.selectors)."""
+
+from datetime import UTC, datetime
+
+from django.db import migrations
+
+FROM = datetime(2000, 1, 1, tzinfo=UTC)
+DISPUTES = ["G01"]
+
+# code, name, numerator, denominator, the rule in plain words, and anything else.
+INDICATORS = [
+    (
+        "disputes_reported",
+        "矛盾纠纷排查数",
+        "reported",
+        "",
+        "登记的矛盾纠纷件数，按登记日计。",
+        {"unit": "件"},
+    ),
+    (
+        "disputes_accepted",
+        "矛盾纠纷受理数",
+        "accepted",
+        "",
+        "受理的矛盾纠纷件数，按受理日计。",
+        {"unit": "件"},
+    ),
+    (
+        "disputes_agreed",
+        "调解成功数",
+        "agreed",
+        "",
+        "达成书面或口头调解协议的件数，按达成协议日计。",
+        {"unit": "件"},
+    ),
+    (
+        "disputes_not_agreed",
+        "调解不成数",
+        "not_agreed",
+        "",
+        "调解未达成协议（已告知仲裁、诉讼或行政途径）的件数，按记录日计。",
+        {"unit": "件"},
+    ),
+    (
+        "disputes_performed",
+        "协议履行数",
+        "performed",
+        "",
+        "回访确认调解协议已履行的件数，按回访记录日计。",
+        {"unit": "件"},
+    ),
+    (
+        "disputes_resolution_rate",
+        "矛盾纠纷化解率",
+        "agreed",
+        "accepted",
+        "调解成功数 ÷ 矛盾纠纷受理数 × 100%，各按当期发生计；跨期的纠纷可使单月超过100%，"
+        "按登记批次计的化解率见“矛盾纠纷”页。",
+        {"unit": "%", "factor": 100},
+    ),
+]
+
+
+def ship(apps, schema_editor):
+    Indicator = apps.get_model("command", "Indicator")
+    for order, (code, name, numerator, denominator, definition, extra) in enumerate(INDICATORS):
+        if Indicator.objects.filter(code=code).exists():
+            continue
+        Indicator.objects.create(
+            code=code,
+            name=name,
+            numerator=numerator,
+            denominator=denominator,
+            definition=definition,
+            valid_from=FROM,
+            order=100 + order,
+            categories=DISPUTES,
+            **extra,
+        )
+
+
+def unship(apps, schema_editor):
+    codes = [code for code, *_rest in INDICATORS]
+    apps.get_model("command", "Indicator").objects.filter(code__in=codes).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("disputes", "0002_disputes_as_their_own_kind"),
+        ("command", "0006_steps_of_the_kinds"),
+    ]
+
+    operations = [migrations.RunPython(ship, unship)]
