@@ -368,3 +368,26 @@ def fill_demo_queues(logins: dict) -> list[Case]:
     take_action(street, logins["town_operator"], "accept")
     take_action(street, logins["town_operator"], "dispatch")  # → the urban handler's queue
     return [*cases, verified, street]
+
+
+class DemoCast:
+    """Who takes each step of a kind's demo case through the real services: its centre's
+    operator, its department's handler, the grid worker of its grid."""
+
+    def __init__(self):
+        self.operators = {u.region_id: u for u in User.objects.filter(role=Role.OPERATOR)}
+        self.handlers = {}
+        for user in User.objects.filter(role=Role.HANDLER).order_by("pk"):
+            self.handlers.setdefault(user.department_id, user)
+        self.grid_workers = {}
+        for user in User.objects.filter(role=Role.GRID_WORKER).order_by("pk"):
+            self.grid_workers.setdefault(user.region_id, user)
+        self.county = instance_county()
+
+    def operator(self, case: Case) -> User | None:
+        region_id = {
+            Level.COUNTY: self.county.pk,
+            Level.TOWN: case.town_id,
+            Level.VILLAGE: case.village_id,
+        }[case.level]
+        return self.operators.get(region_id)

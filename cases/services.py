@@ -510,11 +510,17 @@ def supervise_overdue(now: datetime | None = None) -> int:
             case = Case.objects.select_for_update().get(pk=pk)
             if case.supervised_at is not None or not case.is_overdue(now):
                 continue
-            case.supervised_at = now
-            case.save(update_fields=["supervised_at", "updated_at"])
-            _append(case, None, "supervise", case.status, at=now)
+            supervise(case, now)
             flagged += 1
     return flagged
+
+
+def supervise(case: Case, now: datetime, note: str = "") -> None:
+    """督办 by the system, on a case the caller holds locked: flagged, with a timeline entry
+    saying why (a kind's own deadlines, such as an emergency's reports, use it too)."""
+    case.supervised_at = case.supervised_at or now
+    case.save(update_fields=["supervised_at", "updated_at"])
+    _append(case, None, "supervise", case.status, note=note, at=now)
 
 
 # --- reference data ----------------------------------------------------------------------------
@@ -565,6 +571,8 @@ def install_categories(text: str, case_kind: str = "") -> list[Category]:
             "case_kind": case_kind,
             "county_code": county.code,
         }
+        if row.get("retention_years"):  # an optional column: how long its personal data stays
+            defaults["retention_years"] = int(row["retention_years"])
         if row["accept_limit"]:
             defaults |= {
                 "accept_limit": int(row["accept_limit"]),

@@ -8,7 +8,10 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
+
+from cases.worktime import start_of
 
 
 class PeriodError(ValueError):
@@ -125,3 +128,13 @@ def _period(kind: str, parts: tuple[str, ...]) -> Period:
         start = date(numbers[0], 3 * numbers[1] - 2, 1)
         return Period("quarter", start, add_months(start, 3))
     return Period("year", date(numbers[0], 1, 1), date(numbers[0] + 1, 1, 1))
+
+
+def period_or_this_year(text: str | None, today: date) -> Period:
+    """The period an address names, this year when it names none (PeriodError if it is wrong)."""
+    return parse_period(text or str(today.year))
+
+
+def reported_in(period: Period) -> Q:
+    """Cases reported within the period, by the county's days."""
+    return Q(reported_at__gte=start_of(period.start), reported_at__lt=start_of(period.end))

@@ -9,14 +9,13 @@ from datetime import datetime, timedelta
 import numpy as np
 import shapely
 
-from cases.demo import sample_points
+from cases.demo import DemoCast, sample_points
 from cases.errors import CaseError
 from cases.models import Case, Category
 from cases.services import report_case, take_action
 from cases.worktime import add_working_hours
-from staff.models import Role, User
 from territory.counties import instance_county
-from territory.models import Level, Region
+from territory.models import Region
 
 from .services import KIND
 
@@ -31,29 +30,6 @@ STORIES = {
     "G0108": ("村民之间民间借贷到期未还", "分三期还清借款2万元，每月底前支付"),
 }
 SCALES = {"G0106": 3200, "G0108": 20000, "G0105": 800}
-
-
-class _Cast:
-    """Who takes each step of a case: its centre's operator, its department's handler, the grid
-    worker of its grid."""
-
-    def __init__(self):
-        self.operators = {u.region_id: u for u in User.objects.filter(role=Role.OPERATOR)}
-        self.handlers = {}
-        for user in User.objects.filter(role=Role.HANDLER).order_by("pk"):
-            self.handlers.setdefault(user.department_id, user)
-        self.grid_workers = {}
-        for user in User.objects.filter(role=Role.GRID_WORKER).order_by("pk"):
-            self.grid_workers.setdefault(user.region_id, user)
-        self.county = instance_county()
-
-    def operator(self, case: Case) -> User | None:
-        region_id = {
-            Level.COUNTY: self.county.pk,
-            Level.TOWN: case.town_id,
-            Level.VILLAGE: case.village_id,
-        }[case.level]
-        return self.operators.get(region_id)
 
 
 def _party_details(rng: random.Random, code: str) -> dict:
@@ -71,7 +47,7 @@ def _party_details(rng: random.Random, code: str) -> dict:
     }
 
 
-def _walk(case: Case, cast: _Cast, rng: random.Random, at: datetime, now: datetime, terms: str):
+def _walk(case: Case, cast: DemoCast, rng: random.Random, at: datetime, now: datetime, terms: str):
     """The dispute's steps from acceptance on, each some working hours after the last, until
     the present; the fate (agreed, oral, failed, still open) drawn at realistic rates."""
 
@@ -133,7 +109,7 @@ def fill_disputes(logins, now: datetime, count: int = DISPUTES_A_YEAR, seed: int
     then a neighbour dispute dispatched to the seat town's judicial office, awaiting its mediator."""
     rng = random.Random(seed)
     np_rng = np.random.default_rng(seed)
-    cast = _Cast()
+    cast = DemoCast()
     categories = {c.code: c for c in Category.objects.filter(code__in=STORIES, case_kind=KIND)}
     if not categories:
         return 0
@@ -165,7 +141,7 @@ def fill_disputes(logins, now: datetime, count: int = DISPUTES_A_YEAR, seed: int
     return filed
 
 
-def _waiting_for_the_mediator(logins, category, cast: _Cast, now: datetime) -> None:
+def _waiting_for_the_mediator(logins, category, cast: DemoCast, now: datetime) -> None:
     """A neighbour dispute in the demo grid worker's grid, accepted by the village centre and
     dispatched to the seat town's judicial office: the demo mediator takes it from there."""
     grid_worker = logins.get("grid_worker")

@@ -1,7 +1,6 @@
 """The disputes a user may see with their figures (and Excel), and the printable agreement."""
 
 import io
-from datetime import datetime, time
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,9 +12,8 @@ from openpyxl import Workbook
 
 from cases.masking import mask_name
 from cases.selectors import cases_visible_to, get_case_for
-from cases.worktime import LOCAL
 from command.exports import XLSX, add_sheet
-from command.periods import Period, PeriodError, parse_period
+from command.periods import Period, PeriodError, period_or_this_year, reported_in
 from privacy.forms import RevealForm
 from privacy.registry import BY_KEY
 from privacy.selectors import may_reveal
@@ -30,17 +28,10 @@ MAY_LIST = (Role.OPERATOR, Role.LEADER, Role.ADMIN, Role.HANDLER)
 
 
 def _period(request) -> Period:
-    text = request.GET.get("period") or str(timezone.localdate().year)
     try:
-        return parse_period(text)
+        return period_or_this_year(request.GET.get("period"), timezone.localdate())
     except PeriodError as error:
         raise Http404(str(error)) from None
-
-
-def _reported_in(cases, period: Period):
-    start = datetime.combine(period.start, time.min, LOCAL)
-    end = datetime.combine(period.end, time.min, LOCAL)
-    return cases.filter(reported_at__gte=start, reported_at__lt=end)
 
 
 def _figure_rows(counts) -> list[tuple[str, str, object]]:
@@ -62,7 +53,7 @@ def index(request):
     if request.user.role not in MAY_LIST:
         raise PermissionDenied
     period = _period(request)
-    cases = _reported_in(disputes(cases_visible_to(request.user)), period)
+    cases = disputes(cases_visible_to(request.user)).filter(reported_in(period))
     counts = dispute_counts(cases)
     rows = cases.select_related("category", "town", "dispute").order_by("-reported_at")
     if request.GET.get("format") == "xlsx":
@@ -95,7 +86,7 @@ def _workbook(period: Period, counts, rows) -> HttpResponse:
         _("Case number"),
         _("Reported at"),
         _("Town"),
-        _("Type"),
+        _("Type of dispute"),
         _("Risk"),
         _("Status"),
         _("Outcome"),

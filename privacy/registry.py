@@ -152,7 +152,44 @@ DISPUTE_PARTY_FIELDS = (
         _party,
     ),
 )
-PERSONAL_FIELDS += FOLLOWER_FIELDS + DISPUTE_PARTY_FIELDS
+
+
+def _emergency(case, item: int):
+    from django.apps import apps
+
+    detail = apps.get_model("emergencies", "EmergencyDetail")
+    return detail.objects.filter(case=case, pk=item).first()
+
+
+FOR_THE_RESPONSE = _("To reach someone on the spot during the emergency response, and no more.")
+A_YEAR_AFTER_CLOSURE = _("1 year after the emergency is closed (its categories' retention)")
+EMERGENCY_FIELDS = (
+    PersonalField(
+        "emergencydetail.contact_name",
+        "emergencies.EmergencyDetail",
+        "contact_name",
+        _("Contact on the spot of an emergency"),
+        FOR_THE_RESPONSE,
+        _("Emergency Response Law Art. 84 and PIPL Art. 13(4): an emergency"),
+        A_YEAR_AFTER_CLOSURE,
+        frozenset({Role.OPERATOR, Role.HANDLER}),
+        mask_name,
+        _emergency,
+    ),
+    PersonalField(
+        "emergencydetail.contact_phone",
+        "emergencies.EmergencyDetail",
+        "contact_phone",
+        _("Phone of the contact on the spot"),
+        FOR_THE_RESPONSE,
+        _("Emergency Response Law Art. 84 and PIPL Art. 13(4): an emergency"),
+        A_YEAR_AFTER_CLOSURE,
+        frozenset({Role.OPERATOR, Role.HANDLER}),
+        mask_phone,
+        _emergency,
+    ),
+)
+PERSONAL_FIELDS += FOLLOWER_FIELDS + DISPUTE_PARTY_FIELDS + EMERGENCY_FIELDS
 BY_KEY = {personal.key: personal for personal in PERSONAL_FIELDS}
 
 

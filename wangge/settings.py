@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "cases",
     "streets",
     "disputes",  # dispute mediation (人民调解), a kind of case
+    "emergencies",  # emergencies (突发事件), a kind of case
     "notify",
     "privacy",
     "rollup",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("territory/", include("territory.urls")),
     path("cases/", include("cases.urls")),
     path("disputes/", include("disputes.urls")),
+    path("emergencies/", include("emergencies.urls")),
     path("privacy/", include("privacy.urls")),
     path("rollup/", include("rollup.urls")),
     path("command/", include("command.urls")),
