@@ -72,9 +72,10 @@ class CaseKind:
     # (new case, the detail form's cleaned data) → None: what the kind sets on a new case from
     # its details before it is written (a high-risk dispute goes to the town centre at once).
     on_report: Callable[[Any, Mapping[str, Any]], None] | None = None
-    # (the demo's named logins, now) → None: fills the demo with this kind's cases through the
-    # real services; the simulated year then leaves its categories out.
-    demo: Callable[[Mapping[str, Any], Any], None] | None = None
+    # (the demo's named logins, now, how many cases the simulated year has) → None: fills the
+    # demo with this kind's cases through the real services, in proportion; the simulated year
+    # then leaves its categories out.
+    demo: Callable[[Mapping[str, Any], Any, int], None] | None = None
 
 
 PLAIN = CaseKind(code="", label=_("General"))

@@ -104,9 +104,12 @@ def _walk(case: Case, cast: DemoCast, rng: random.Random, at: datetime, now: dat
         step(operator, "evaluate", {"rating": rng.choices([5, 4, 3, 2], [55, 30, 10, 5])[0]})
 
 
-def fill_disputes(logins, now: datetime, count: int = DISPUTES_A_YEAR, seed: int = 17) -> int:
-    """`count` disputes reported over the year before `now`, each walked as far as the present;
-    then a neighbour dispute dispatched to the seat town's judicial office, awaiting its mediator."""
+def fill_disputes(logins, now: datetime, simulated: int = 50_000, *, count: int | None = None, seed: int = 17) -> int:  # fmt: skip
+    """Disputes reported over the year before `now` (72 beside the full demo's 50,000 simulated
+    cases, at least 12), each walked as far as the present; then a neighbour dispute dispatched
+    to the seat town's judicial office, awaiting its mediator."""
+    if count is None:
+        count = min(DISPUTES_A_YEAR, max(12, simulated // 690))
     rng = random.Random(seed)
     np_rng = np.random.default_rng(seed)
     cast = DemoCast()

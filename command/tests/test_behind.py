@@ -63,5 +63,5 @@ def test_the_demo_year_recounts_from_its_cases():
     today = date.today()
     year = (date(today.year - 1, today.month, 1), date(today.year, today.month, 1))
     assert summed(Step.REPORTED, county, *year) > 100 and summed(Step.DUE, county, *year) > 100
-    assert summed("agreed", county, *year) > 10  # the demo's disputes, through their own steps
+    assert summed("agreed", county, *year) > 0  # the demo's disputes, through their own steps
     assert_every_step_agrees([county, *towns], [year, (year[1], date(today.year + 1, 1, 1))])

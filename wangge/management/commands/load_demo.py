@@ -54,7 +54,7 @@ class Command(BaseCommand):
             fill_demo_queues(logins)
             for kind in registered_kinds():
                 if kind.demo is not None:
-                    kind.demo(logins, timezone.now())
+                    kind.demo(logins, timezone.now(), cases)
             resident_links = private_links(fill_portal_demo(logins))
             refresh_planner_statistics()
         region = Region.objects.get(code=county.code)
