@@ -225,3 +225,18 @@ def report_workbook(report: "MonthlyReport") -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def workbook_response(filename: str, sheets: list[tuple[str, list[str], list[list], dict]]):
+    """An Excel download of these sheets, each (title, header, rows, number formats by row)."""
+    from django.http import HttpResponse
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, header, body, formats in sheets:
+        add_sheet(book, title, header, body, formats)
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,6 +1,5 @@
 """The disputes a user may see with their figures (and Excel), and the printable agreement."""
 
-import io
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -8,11 +7,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from cases.masking import mask_name
 from cases.selectors import cases_visible_to, get_case_for
-from command.exports import XLSX, add_sheet
+from command.exports import workbook_response
 from command.periods import Period, PeriodError, period_or_this_year, reported_in
 from privacy.forms import RevealForm
 from privacy.registry import BY_KEY
@@ -69,11 +67,8 @@ def index(request):
 
 
 def _workbook(period: Period, counts, rows) -> HttpResponse:
-    book = Workbook()
-    book.remove(book.active)
     figures = _figure_rows(counts)
-    add_sheet(
-        book,
+    figure_sheet = (
         _("Figures"),
         [_("Figure"), period.code, _("Rule")],
         [[str(label), value, str(rule)] for label, rule, value in figures],
@@ -107,12 +102,9 @@ def _workbook(period: Period, counts, rows) -> HttpResponse:
                 detail.get_performance_display() if detail else "",
             ]
         )
-    add_sheet(book, _("Disputes"), header, body, {})
-    out = io.BytesIO()
-    book.save(out)
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="disputes-{period.code}.xlsx"'
-    return response
+    return workbook_response(
+        f"disputes-{period.code}.xlsx", [figure_sheet, (_("Disputes"), header, body, {})]
+    )
 
 
 @login_required

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "streets",
     "disputes",  # dispute mediation (人民调解), a kind of case
     "emergencies",  # emergencies (突发事件), a kind of case
+    "assessments",  # risk screening (a kind of case) and stability-risk filings
     "notify",
     "privacy",
     "rollup",

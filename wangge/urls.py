@@ -21,6 +21,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("disputes/", include("disputes.urls")),
     path("emergencies/", include("emergencies.urls")),
+    path("assessments/", include("assessments.urls")),
     path("privacy/", include("privacy.urls")),
     path("rollup/", include("rollup.urls")),
     path("command/", include("command.urls")),

@@ -1,10 +1,12 @@
 """The emergencies page with its countdowns and on-time figures, the contact on the spot masked
 and forgotten with retention, and the demo's flood."""
 
+import io
 from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from cases.services import take_action
 from emergencies.demo import fill_emergencies
@@ -32,6 +34,10 @@ def test_the_page_counts_down_and_says_which_reports_were_on_time(client, people
     owed = {case.code: [c.label for c in countdowns] for case, countdowns in page.context["open"]}
     assert len(owed[on_time.code]) == 1 and len(owed[late.code]) == 1  # the written reports
     assert all(countdown.late for _case, countdowns in page.context["open"] for countdown in countdowns)  # fmt: skip
+    book = client.get(reverse("emergencies:index"), {"period": "2026-11", "format": "xlsx"})
+    figures, listed = load_workbook(io.BytesIO(book.content)).worksheets
+    assert listed.max_row == 1 + 3 and listed.freeze_panes == "A2"
+    assert [row[1] for row in figures.iter_rows(min_row=2, max_row=3, values_only=True)] == [3, 1]
     client.force_login(people["grid_worker"])
     assert client.get(reverse("emergencies:index")).status_code == 403
 
