@@ -1,6 +1,5 @@
 """The disputes a user may see with their figures (and Excel), and the printable agreement."""
 
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
