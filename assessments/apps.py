@@ -11,7 +11,7 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Risk screening and stability filings")
 
     def ready(self):
-        from cases.kinds import CaseKind, KindDetail, register_kind
+        from cases.kinds import CaseKind, CountedStep, KindDetail, register_kind
         from staff.models import Role
         from wangge.navigation import NavItem, add_nav_item
 
@@ -30,6 +30,9 @@ class AssessmentsConfig(AppConfig):
                 transitions=TRANSITIONS,
                 guards=GUARDS,
                 figures=FIGURES,
+                counted_steps=(
+                    CountedStep("record_resolution", "risk_resolved", _("Risk resolved (化解)")),
+                ),
                 on_report=on_report,
                 demo=fill_assessments,
             )

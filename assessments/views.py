@@ -12,7 +12,7 @@ from command.exports import workbook_response
 from staff.models import Role
 
 from .forms import FilingForm
-from .models import Campaign, Filing
+from .models import Campaign, Filing, Method
 from .selectors import RESOLUTION_RULE, campaign_figures, filing_counts, risks
 from .services import may_file, save_filing
 
@@ -90,6 +90,40 @@ def filings(request):
             filing = save_filing(form, request.user)
             messages.success(request, _("“%(name)s” is in the register.") % {"name": filing.name})
             return redirect("assessments:filings")
+    if request.GET.get("format") == "xlsx":
+        return _register_workbook(register)
     context = {"register": register, "counts": filing_counts(register), "form": form}
     status = 400 if form is not None and form.is_bound else 200
     return render(request, "assessments/filings.html", context, status=status)
+
+
+def _register_workbook(register):
+    counts = [
+        [str(label), by_risk["high"], by_risk["medium"], by_risk["low"], total]
+        for label, by_risk, total in filing_counts(register)
+    ]
+    header = [
+        _("Project or decision"), _("Type"), _("Owner"), _("Assessing body"), _("Methods used"),
+        _("Risk level"), _("Mitigation"), _("Decision"), _("Filing status"), _("Filed on"),
+    ]  # fmt: skip
+    methods = dict(Method.choices)
+    body = [
+        [
+            filing.name,
+            filing.get_kind_display(),
+            filing.owner.name,
+            filing.assessor,
+            "、".join(str(methods.get(method, method)) for method in filing.methods),
+            filing.get_risk_display(),
+            filing.mitigation,
+            filing.get_decision_display(),
+            filing.get_status_display(),
+            filing.filed_on.isoformat() if filing.filed_on else "",
+        ]
+        for filing in register
+    ]
+    by_type = [_("Type"), _("High"), _("Medium"), _("Low"), _("Total")]
+    return workbook_response(
+        "stability-filings.xlsx",
+        [(_("By type and risk level"), by_type, counts, {}), (_("Register"), header, body, {})],
+    )

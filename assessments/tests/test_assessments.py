@@ -2,12 +2,13 @@
 the demo reproducing the article's figures."""
 
 import io
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from assessments.models import Campaign, Filing
@@ -17,6 +18,7 @@ from cases.errors import CaseError, InputError
 from cases.models import Case, Category, Kind, RoutingRule
 from cases.services import report_case, take_action
 from cases.worktime import LOCAL
+from command.selectors import figure, indicator_at
 from conftest import IN_FIRST_GRID
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +93,7 @@ def test_a_risk_counts_for_a_campaign_only_while_it_runs(people, campaign):
     assert "2026-03-31" in refused.value.errors["campaign"][0]
 
 
-def test_the_campaign_rate_is_resolved_over_screened(client, people, campaign):
+def test_the_campaign_rate_is_resolved_over_screened(client, people, campaign, county):
     resolved(found(people, campaign), people)
     resolved(found(people, campaign), people)
     found(people, campaign)  # still open
@@ -99,6 +101,13 @@ def test_the_campaign_rate_is_resolved_over_screened(client, people, campaign):
     take_action(refused, people["town_operator"], "reject", {"note": "不属实"})
     figures = campaign_figures(campaign, Case.objects.all())
     assert (figures.screened, figures.resolved, figures.rate) == (3, 2, 66.7)
+    today = timezone.localdate()  # the command centre counts the same steps by their day
+    days = (today, today + timedelta(days=1))
+    resolved_today = figure(indicator_at("risks_resolution_rate"), county, *days)
+    assert (resolved_today.numerator, resolved_today.denominator) == (
+        2,
+        2,
+    )  # 1 unaccepted, 1 refused
     client.force_login(people["leader"])
     page = client.get(reverse("assessments:campaign", args=[campaign.pk]))
     assert page.status_code == 200 and "66.7%" in page.content.decode()
@@ -158,6 +167,10 @@ def test_the_county_centre_files_and_the_register_counts_by_type_and_risk(client
         label: (by_risk, total) for label, by_risk, total in client.get(url).context["counts"]
     }
     assert [total for _by_risk, total in counts.values()] == [0, 1, 0]
+    book = client.get(url, {"format": "xlsx"})
+    by_type, register = load_workbook(io.BytesIO(book.content)).worksheets
+    assert [row[4] for row in by_type.iter_rows(min_row=2, values_only=True)] == [0, 1, 0]
+    assert register.max_row == 2 and register.cell(2, 1).value == "汉江堤防加固"
 
 
 def test_the_demo_reproduces_the_articles_screening_and_filings():
