@@ -135,6 +135,17 @@ def period_or_this_year(text: str | None, today: date) -> Period:
     return parse_period(text or str(today.year))
 
 
+def period_asked(request) -> Period:
+    """A page's `?period=`, this year by default; a wrong one answers 404 saying how to write it."""
+    from django.http import Http404
+    from django.utils import timezone
+
+    try:
+        return period_or_this_year(request.GET.get("period"), timezone.localdate())
+    except PeriodError as error:
+        raise Http404(str(error)) from None
+
+
 def reported_in(period: Period) -> Q:
     """Cases reported within the period, by the county's days."""
     return Q(reported_at__gte=start_of(period.start), reported_at__lt=start_of(period.end))

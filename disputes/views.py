@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from cases.masking import mask_name
 from cases.selectors import cases_visible_to, get_case_for
 from command.exports import workbook_response
-from command.periods import Period, PeriodError, period_or_this_year, reported_in
+from command.periods import Period, period_asked, reported_in
 from privacy.forms import RevealForm
 from privacy.registry import BY_KEY
 from privacy.selectors import may_reveal
@@ -22,13 +22,6 @@ from .selectors import DEFINITIONS, dispute_counts, disputes
 
 LISTED = 200  # the newest disputes on the page; the Excel file holds them all
 MAY_LIST = (Role.OPERATOR, Role.LEADER, Role.ADMIN, Role.HANDLER)
-
-
-def _period(request) -> Period:
-    try:
-        return period_or_this_year(request.GET.get("period"), timezone.localdate())
-    except PeriodError as error:
-        raise Http404(str(error)) from None
 
 
 def _figure_rows(counts) -> list[tuple[str, str, object]]:
@@ -49,7 +42,7 @@ def index(request):
     """The disputes reported in a period (a year by default) that this user may see."""
     if request.user.role not in MAY_LIST:
         raise PermissionDenied
-    period = _period(request)
+    period = period_asked(request)
     cases = disputes(cases_visible_to(request.user)).filter(reported_in(period))
     counts = dispute_counts(cases)
     rows = cases.select_related("category", "town", "dispute").order_by("-reported_at")

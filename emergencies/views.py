@@ -2,7 +2,6 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from cases.kinds import get_kind, kind_figures
 from cases.selectors import cases_visible_to
 from command.exports import workbook_response
-from command.periods import PeriodError, period_or_this_year, reported_in
+from command.periods import period_asked, reported_in
 from staff.models import Role
 
 from .selectors import countdowns, emergencies, open_emergencies
@@ -23,10 +22,7 @@ MAY_LIST = (Role.OPERATOR, Role.LEADER, Role.ADMIN, Role.HANDLER)
 def index(request):
     if request.user.role not in MAY_LIST:
         raise PermissionDenied
-    try:
-        period = period_or_this_year(request.GET.get("period"), timezone.localdate())
-    except PeriodError as error:
-        raise Http404(str(error)) from None
+    period = period_asked(request)
     now = timezone.now()
     visible = cases_visible_to(request.user)
     current = [

@@ -1,11 +1,10 @@
 """Risk screening's figures as indicators of the command centre (version 1), by the day of each
 step; a campaign's own 化解率 (its risks, where each stands now) is on its page."""
 
-from datetime import UTC, datetime
-
 from django.db import migrations
 
-FROM = datetime(2000, 1, 1, tzinfo=UTC)
+from command.shipping import ship_indicators, unship_indicators
+
 RISKS = ["R01"]
 INDICATORS = [
     (
@@ -36,26 +35,11 @@ INDICATORS = [
 
 
 def ship(apps, schema_editor):
-    Indicator = apps.get_model("command", "Indicator")
-    for order, (code, name, numerator, denominator, definition, extra) in enumerate(INDICATORS):
-        if Indicator.objects.filter(code=code).exists():
-            continue
-        Indicator.objects.create(
-            code=code,
-            name=name,
-            numerator=numerator,
-            denominator=denominator,
-            definition=definition,
-            valid_from=FROM,
-            order=140 + order,
-            categories=RISKS,
-            **extra,
-        )
+    ship_indicators(apps, INDICATORS, categories=RISKS, first_order=140)
 
 
 def unship(apps, schema_editor):
-    codes = [code for code, *_rest in INDICATORS]
-    apps.get_model("command", "Indicator").objects.filter(code__in=codes).delete()
+    unship_indicators(apps, INDICATORS)
 
 
 class Migration(migrations.Migration):

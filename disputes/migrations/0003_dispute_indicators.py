@@ -2,11 +2,10 @@
 the day each step was taken: the cohort figures (a period's disputes and where each stands now)
 are on the disputes page (disputes.selectors)."""
 
-from datetime import UTC, datetime
-
 from django.db import migrations
 
-FROM = datetime(2000, 1, 1, tzinfo=UTC)
+from command.shipping import ship_indicators, unship_indicators
+
 DISPUTES = ["G01"]
 
 # code, name, numerator, denominator, the rule in plain words, and anything else.
@@ -64,26 +63,11 @@ INDICATORS = [
 
 
 def ship(apps, schema_editor):
-    Indicator = apps.get_model("command", "Indicator")
-    for order, (code, name, numerator, denominator, definition, extra) in enumerate(INDICATORS):
-        if Indicator.objects.filter(code=code).exists():
-            continue
-        Indicator.objects.create(
-            code=code,
-            name=name,
-            numerator=numerator,
-            denominator=denominator,
-            definition=definition,
-            valid_from=FROM,
-            order=100 + order,
-            categories=DISPUTES,
-            **extra,
-        )
+    ship_indicators(apps, INDICATORS, categories=DISPUTES, first_order=100)
 
 
 def unship(apps, schema_editor):
-    codes = [code for code, *_rest in INDICATORS]
-    apps.get_model("command", "Indicator").objects.filter(code__in=codes).delete()
+    unship_indicators(apps, INDICATORS)
 
 
 class Migration(migrations.Migration):

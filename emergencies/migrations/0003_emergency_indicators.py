@@ -1,10 +1,9 @@
 """Emergencies' figures as indicators of the command centre (version 1), by the day of each step."""
 
-from datetime import UTC, datetime
-
 from django.db import migrations
 
-FROM = datetime(2000, 1, 1, tzinfo=UTC)
+from command.shipping import ship_indicators, unship_indicators
+
 EMERGENCIES = ["K01", "K02", "K03", "K04"]
 INDICATORS = [
     (
@@ -43,26 +42,11 @@ INDICATORS = [
 
 
 def ship(apps, schema_editor):
-    Indicator = apps.get_model("command", "Indicator")
-    for order, (code, name, numerator, denominator, definition, extra) in enumerate(INDICATORS):
-        if Indicator.objects.filter(code=code).exists():
-            continue
-        Indicator.objects.create(
-            code=code,
-            name=name,
-            numerator=numerator,
-            denominator=denominator,
-            definition=definition,
-            valid_from=FROM,
-            order=120 + order,
-            categories=EMERGENCIES,
-            **extra,
-        )
+    ship_indicators(apps, INDICATORS, categories=EMERGENCIES, first_order=120)
 
 
 def unship(apps, schema_editor):
-    codes = [code for code, *_rest in INDICATORS]
-    apps.get_model("command", "Indicator").objects.filter(code__in=codes).delete()
+    unship_indicators(apps, INDICATORS)
 
 
 class Migration(migrations.Migration):
