@@ -18,6 +18,7 @@ from staff.models import Role, User
 from staff.services import install_departments
 from territory.counties import UnknownCounty, get_county
 from territory.models import Level, Region
+from wangge.demo import demo_fillers
 
 STAFF_DATA = Path(__file__).resolve().parents[3] / "staff" / "data"
 
@@ -55,6 +56,8 @@ class Command(BaseCommand):
             for kind in registered_kinds():
                 if kind.demo is not None:
                     kind.demo(logins, timezone.now(), cases)
+            for filler in demo_fillers():
+                filler.fill(logins, timezone.now(), cases)
             resident_links = private_links(fill_portal_demo(logins))
             refresh_planner_statistics()
         region = Region.objects.get(code=county.code)
