@@ -66,6 +66,9 @@ class CaseKind:
     category_fields_csv: Path | None = None  # their questions, by `install_category_fields`
     detail: KindDetail | None = None
     transitions: tuple[Transition, ...] = ()
+    # The core steps its cases take (None: all); a service application, say, is neither
+    # dispatched by the governance centre nor verified on site.
+    core_steps: frozenset[str] | None = None
     guards: tuple[Guard, ...] = ()
     figures: tuple[Figure, ...] = ()
     counted_steps: tuple[CountedStep, ...] = ()
@@ -86,7 +89,7 @@ def register_kind(kind: CaseKind) -> None:
     """Called once per kind from its app's `ready()`."""
     if not kind.code or kind.code in _KINDS:
         raise ValueError(f"a kind needs a code of its own: {kind.code!r}")
-    add_kind_transitions(kind.code, kind.transitions)
+    add_kind_transitions(kind.code, kind.transitions, kind.core_steps)
     _KINDS[kind.code] = kind
 
 

@@ -37,22 +37,30 @@ def approving_level(case_level: str) -> str:
 
 @dataclass(frozen=True)
 class Condition:
-    """One column of the case (its attribute name, `town_id`, `status` …) in a set of values."""
+    """One column of the case (its attribute name, `town_id`, `status` …) in a set of values, or
+    (negated) in none of them."""
 
     column: str
     values: tuple[Any, ...]
+    negated: bool = False
 
     def q(self) -> Q:
         if len(self.values) == 1:
-            return Q(**{self.column: self.values[0]})
-        return Q(**{f"{self.column}__in": self.values})
+            q = Q(**{self.column: self.values[0]})
+        else:
+            q = Q(**{f"{self.column}__in": self.values})
+        return ~q if self.negated else q
 
     def holds(self, case) -> bool:
-        return getattr(case, self.column) in self.values
+        return (getattr(case, self.column) in self.values) != self.negated
 
 
 def where(column: str, *values: Any) -> Condition:
     return Condition(column, tuple(sorted(values)) if len(values) > 1 else values)
+
+
+def where_not(column: str, *values: Any) -> Condition:
+    return Condition(column, tuple(sorted(values)), negated=True)
 
 
 @dataclass(frozen=True)

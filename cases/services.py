@@ -48,7 +48,7 @@ from .photos import (
     smaller_copies,
 )
 from .selectors import Route, may_see, route_for
-from .signals import case_merged, timeline_appended
+from .signals import case_merged, case_recategorised, timeline_appended
 from .workflow import Transition, can_take, find_transition
 from .worktime import LOCAL, deadline_after
 
@@ -404,9 +404,11 @@ def take_action(
     if refusal:
         raise CaseError(refusal)
     now = now or timezone.now()
-    from_status = case.status
+    from_status, category_id = case.status, case.category_id
     apply_transition(case, user, transition, now, cleaned)
     case.save()
+    if case.category_id != category_id:
+        case_recategorised.send(sender=Case, case=case, old_category_id=category_id)
     _store_photos(case, cleaned.get("photos"), user, now)
     _append(
         case,

@@ -19,3 +19,8 @@ cases_added = Signal()
 # with `case_ids` inside the same transaction. A kind blanks the personal rows it keeps beside
 # the case (a dispute's parties).
 cases_anonymised = Signal()
+
+# A step changed the case's category (改类, or a kind's hand-over to another centre); sent with
+# `case` (saved, its new category) and `old_category_id`, before the step's timeline entry. The
+# command centre moves the facts the case added under its old category.
+case_recategorised = Signal()

@@ -24,8 +24,8 @@ from territory.models import Level
 
 from .errors import CaseError, InputError
 from .fields import MultipleImageField
-from .models import OPEN_STATUSES, Case, Status
-from .scopes import Reach, Scope, approving_level, standing_reach, where
+from .models import OPEN_STATUSES, Case, Category, Status
+from .scopes import Reach, Scope, approving_level, standing_reach, where, where_not
 from .worktime import add_working_hours, deadline_after
 
 MAX_EXTENSION_HOURS = 20 * 7
@@ -79,6 +79,8 @@ class Transition:
             conditions.append(where("level", *self.case_levels))
         if self.case_kind:
             conditions.append(where("case_kind", self.case_kind))
+        elif self.action in _SKIPPED_BY:  # a core step that some kinds' cases do not take
+            conditions.append(where_not("case_kind", *_SKIPPED_BY[self.action]))
         return tuple(conditions)
 
     def reach(self, user) -> Reach:
@@ -230,6 +232,38 @@ def _public_note_field(case) -> forms.Field:
 PUBLIC_NOTE = Input("public_note", _public_note_field, example=lambda case, rng: "")
 
 
+def _category_field(case) -> forms.Field:
+    message = gettext("Choose another specific, active category.")
+    return forms.ModelChoiceField(
+        label=_("New category"),
+        queryset=Category.objects.filter(is_active=True, children__isnull=True)
+        .exclude(pk=case.category_id)
+        .order_by("code"),
+        to_field_name="code",
+        error_messages={"required": message, "invalid_choice": message},
+    )
+
+
+CATEGORY = Input(
+    "category",
+    _category_field,
+    example=lambda case, rng: _category_field(case).queryset.values_list("code", flat=True).first(),
+)
+
+
+def reclassify(case, category, now: datetime) -> None:
+    """改类: the case becomes one of `category`, keeping its number, and is routed afresh and
+    accepted anew there. Another kind's category hands it to another centre: a service request
+    found among the problems goes to the service centre, and back (services/)."""
+    from .selectors import route_for  # here: cases.selectors imports this module
+
+    route = route_for(category, case.grid)
+    case.category, case.kind, case.case_kind = category, category.kind, category.case_kind
+    case.level, case.department, case.assignee = route.level, route.department, None
+    case.accepted_at = case.dispatched_at = case.handle_deadline = case.supervised_at = None
+    case.accept_deadline = deadline_after(now, category.accept_limit, category.accept_unit)
+
+
 # --- what each step does beyond the status: one small function per step that needs one --------
 
 
@@ -308,6 +342,10 @@ def _evaluate(case, user, now, inputs):
     case.rating = inputs["rating"]
 
 
+def _reclassify(case, user, now, inputs):
+    reclassify(case, inputs["category"], now)
+
+
 # --- the table ---------------------------------------------------------------------------------
 
 S, OP, HANDLER, GRID = Status, Role.OPERATOR, Role.HANDLER, Role.GRID_WORKER
@@ -329,6 +367,12 @@ TRANSITIONS: tuple[Transition, ...] = (
         AT, _escalate, note_required=True, example_note="超出本级处置权限",
         case_levels=(Level.VILLAGE, Level.TOWN), side_branch=True,
         note_label=_("Why it goes up"),
+    ),
+    Transition(
+        "reclassify", _("Change the category (改类)"), (S.REPORTED, S.ACCEPTED), S.REPORTED, OP,
+        AT, _reclassify, inputs=(CATEGORY,), note_required=True, example_note="类别选择有误",
+        side_branch=True,
+        note_label=_("Why the category changes"),
     ),
     Transition(
         "merge", _("Merge into the case it duplicates (合并)"), (S.REPORTED, S.ACCEPTED),
@@ -395,14 +439,28 @@ BY_ACTION = {transition.action: transition for transition in TRANSITIONS}
 
 # Steps that kinds of case add for their own cases (kinds.register_kind fills this).
 _KIND_TRANSITIONS: dict[str, tuple[Transition, ...]] = {}
+# Core steps that some kinds' cases do not take (a service application is not verified on site):
+# action → those kinds.
+_SKIPPED_BY: dict[str, frozenset[str]] = {}
 
 
-def add_kind_transitions(case_kind: str, transitions: tuple[Transition, ...]) -> None:
+def add_kind_transitions(
+    case_kind: str,
+    transitions: tuple[Transition, ...],
+    core_steps: frozenset[str] | None = None,
+) -> None:
+    """A kind's own steps, and the core steps its cases take (None: all of them)."""
     taken = set(BY_ACTION) | {t.action for ts in _KIND_TRANSITIONS.values() for t in ts}
     clashing = taken & {transition.action for transition in transitions}
     if clashing:
         raise ValueError(f"actions already declared: {', '.join(sorted(clashing))}")
+    unknown = set(core_steps or ()) - set(BY_ACTION)
+    if unknown:
+        raise ValueError(f"not core steps: {', '.join(sorted(unknown))}")
     _KIND_TRANSITIONS[case_kind] = tuple(replace(t, case_kind=case_kind) for t in transitions)
+    if core_steps is not None:
+        for action in set(BY_ACTION) - core_steps:
+            _SKIPPED_BY[action] = _SKIPPED_BY.get(action, frozenset()) | {case_kind}
 
 
 def all_transitions() -> tuple[Transition, ...]:
@@ -410,7 +468,8 @@ def all_transitions() -> tuple[Transition, ...]:
 
 
 def transitions_for(case_kind: str) -> tuple[Transition, ...]:
-    return TRANSITIONS + _KIND_TRANSITIONS.get(case_kind, ())
+    core = tuple(t for t in TRANSITIONS if case_kind not in _SKIPPED_BY.get(t.action, ()))
+    return core + _KIND_TRANSITIONS.get(case_kind, ())
 
 
 def find_transition(action: str) -> Transition | None:

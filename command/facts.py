@@ -26,7 +26,7 @@ from django.dispatch import receiver
 
 from cases.kinds import kind_counted_steps
 from cases.models import Case, Source, Status, TimelineEntry
-from cases.signals import cases_added, timeline_appended
+from cases.signals import case_recategorised, cases_added, timeline_appended
 from cases.worktime import LOCAL, working_hours_between
 from territory.cache import RebuiltOnChange
 from territory.models import Level, Region
@@ -232,6 +232,18 @@ def compact() -> dict[str, tuple[int, int]]:
     return found
 
 
+def _replaced(
+    before, old: Iterable[CaseFact], after, new: Iterable[CaseFact]
+) -> dict[Key, list[float]]:
+    """The rows that take back `old` (keyed as the case `before`) and add `new` (as `after`)."""
+    totals = _keyed(before, old, -1)
+    for key, (count, hours) in _keyed(after, new, +1).items():
+        totals.setdefault(key, [0, 0.0])
+        totals[key][0] += count
+        totals[key][1] += hours
+    return totals
+
+
 def refresh_state(case: Case) -> None:
     """Take back the state facts the case added before and add the ones it has now."""
     now = [list(fact) for fact in state_facts(case)]
@@ -243,12 +255,7 @@ def refresh_state(case: Case) -> None:
         return
     if kept.facts == now:
         return
-    totals = _keyed(case, (tuple(fact) for fact in kept.facts), -1)
-    for key, (count, hours) in _keyed(case, state_facts(case), +1).items():
-        totals.setdefault(key, [0, 0.0])
-        totals[key][0] += count
-        totals[key][1] += hours
-    add(totals)
+    add(_replaced(case, (tuple(fact) for fact in kept.facts), case, state_facts(case)))
     kept.facts = now
     kept.save(update_fields=["facts"])
 
@@ -259,6 +266,28 @@ def count_step(sender, entry: TimelineEntry, case: Case, **kwargs) -> None:
     facts = event_facts(entry.action, entry.at, entry.department_id, entry.level, case.rating)
     add(_keyed(case, facts, +1))
     refresh_state(case)
+
+
+@receiver(case_recategorised)
+def move_facts(sender, case: Case, old_category_id: int, **kwargs) -> None:
+    """改类: what the case counted so far (its steps, its state) moves from its old category to
+    its new one, so that the aggregates still equal a recount (which reads the category now)."""
+    counted = [
+        fact
+        for entry in TimelineEntry.objects.filter(case=case)
+        for fact in event_facts(
+            entry.action, entry.at, entry.department_id, entry.level, case.rating
+        )
+    ]
+    kept = CaseState.objects.filter(case_id=case.pk).values_list("facts", flat=True).first()
+    counted += [tuple(fact) for fact in kept or ()]
+    before = SimpleNamespace(
+        county_code=case.county_code,
+        grid_id=case.grid_id,
+        category_id=old_category_id,
+        source=case.source,
+    )
+    add(_replaced(before, counted, case, counted))
 
 
 # --- in full ----------------------------------------------------------------------------------

@@ -189,7 +189,45 @@ EMERGENCY_FIELDS = (
         _emergency,
     ),
 )
-PERSONAL_FIELDS += FOLLOWER_FIELDS + DISPUTE_PARTY_FIELDS + EMERGENCY_FIELDS
+
+
+def _application(case, item: int):
+    from django.apps import apps
+
+    detail = apps.get_model("services", "ServiceApplication")
+    return detail.objects.filter(case=case, pk=item).first()
+
+
+FOR_THE_APPLICATION = _("To handle the application and tell the applicant its result.")
+SERVICE_APPLICATION_FIELDS = (
+    PersonalField(
+        "serviceapplication.applicant_name",
+        "services.ServiceApplication",
+        "applicant_name",
+        _("Applicant for a service"),
+        FOR_THE_APPLICATION,
+        _("PIPL Art. 13(1) and (3): the applicant's request, and the service the law provides"),
+        THREE_YEARS_AFTER_CLOSURE,
+        frozenset({Role.OPERATOR, Role.HANDLER}),
+        mask_name,
+        _application,
+    ),
+    PersonalField(
+        "serviceapplication.applicant_phone",
+        "services.ServiceApplication",
+        "applicant_phone",
+        _("Applicant's phone"),
+        FOR_THE_APPLICATION,
+        _("PIPL Art. 13(1) and (3): the applicant's request, and the service the law provides"),
+        THREE_YEARS_AFTER_CLOSURE,
+        frozenset({Role.HANDLER}),
+        mask_phone,
+        _application,
+    ),
+)
+PERSONAL_FIELDS += (
+    FOLLOWER_FIELDS + DISPUTE_PARTY_FIELDS + EMERGENCY_FIELDS + SERVICE_APPLICATION_FIELDS
+)
 BY_KEY = {personal.key: personal for personal in PERSONAL_FIELDS}
 
 

@@ -110,6 +110,21 @@ def create_demo_logins(password: str) -> dict[str, User]:
             ).first(),
             "full_name": "司法所调解员（演示）",
         },
+        # The seat town's convenience service centre (便民服务中心): it handles the demo's
+        # applications, 高龄津贴 among them.
+        "service_window": {
+            "role": Role.HANDLER,
+            "department": Department.objects.filter(
+                county_code=county.code, code=town_department_code("bmfw", town)
+            ).first(),
+            "full_name": "便民服务中心窗口（演示）",
+        },
+        # A counsellor of the county's social-psychological service (named in services).
+        "counsellor": {
+            "role": Role.HANDLER,
+            "department": Department.objects.filter(county_code=county.code, code="wjj").first(),
+            "full_name": "心理咨询师（演示）",
+        },
         "leader": {"role": Role.LEADER, "region": county, "full_name": "县领导（演示）"},
         "admin": {
             "role": Role.ADMIN,

@@ -5,7 +5,8 @@ from django.utils import timezone, translation
 
 from cases.models import Case, Status
 from cases.services import CaseError, report_case, take_action
-from cases.workflow import TRANSITIONS, available_transitions, can_take
+from cases.errors import InputError
+from cases.workflow import TRANSITIONS, available_transitions, can_take, find_transition
 from conftest import IN_FIRST_GRID
 
 LEVELS = ["village", "town", "county"]
@@ -35,8 +36,14 @@ WHO_MAY = {
     "close": OPERATOR_AT,
     "evaluate": OPERATOR_AT,
     "merge": OPERATOR_AT,
+    "reclassify": OPERATOR_AT,
 }
-EXTRA = {"dispatch": {}, "request_extension": {"extension_hours": 7}, "evaluate": {"rating": 4}}
+EXTRA = {
+    "dispatch": {},
+    "request_extension": {"extension_hours": 7},
+    "evaluate": {"rating": 4},
+    "reclassify": {"category": "G0101"},
+}
 
 
 def extra_inputs(action: str, case: Case) -> dict:
@@ -241,3 +248,37 @@ def test_each_steps_example_inputs_pass_its_own_checks(transition, case):
     extra_inputs(transition.action, case)  # a case to merge into, for a merge
     inputs = transition.example_inputs(case, random.Random(1))
     assert transition.clean_inputs(case, inputs).keys() == inputs.keys()
+
+
+def test_a_case_whose_category_changes_keeps_its_number_and_is_routed_afresh(
+    case, people, categories, departments
+):
+    """改类: a rubbish case (城管, town level) found to be a neighbours' dispute goes, with its
+    number, to the town's justice office at village level, to be accepted there anew."""
+    take_action(case, people["town_operator"], "accept")
+    moved = take_action(
+        case,
+        people["town_operator"],
+        "reclassify",
+        {"category": "G0101", "note": "实为邻里纠纷"},
+    )
+    moved.refresh_from_db()
+    assert moved.code == case.code
+    assert moved.category == categories["neighbours"]
+    assert (moved.status, moved.level) == (Status.REPORTED, "village")
+    assert moved.department == departments["justice_west"]
+    assert moved.accepted_at is None and moved.accept_deadline > case.reported_at
+    assert can_take(people["village_operator"], moved, find_transition("accept"))
+    assert not can_take(people["town_operator"], moved, find_transition("accept"))
+    assert moved.timeline.filter(action="reclassify", note="实为邻里纠纷").exists()
+
+
+def test_a_category_change_refuses_the_same_or_an_unknown_category(case, people):
+    for code in ("E0101", "E01", "X9999"):
+        with pytest.raises(InputError) as refused:
+            take_action(
+                case, people["town_operator"], "reclassify", {"category": code, "note": "改"}
+            )
+        assert refused.value.errors == {"category": ["请另选一个具体的、启用的类别。"]}
+    case.refresh_from_db()
+    assert case.category.code == "E0101"

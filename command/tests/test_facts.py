@@ -194,3 +194,22 @@ def test_the_rebuild_command_recounts_from_scratch(people, categories):
     Fact.objects.update(count=99)
     call_command("rebuild_facts", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert totals_by_step() == {Step.REPORTED: 1}
+
+
+def test_a_case_whose_category_changes_moves_what_it_counted(people, categories):
+    """改类 after acceptance: the report and the acceptance now count under the new category, as
+    a full recount (which reads the case's category now) has them."""
+    case = report(people, categories["rubbish"], START)
+    take_action(case, people["town_operator"], "accept", now=START + timedelta(hours=1))
+    take_action(
+        case,
+        people["town_operator"],
+        "reclassify",
+        {"category": "G0101", "note": "实为邻里纠纷"},
+        now=START + timedelta(hours=2),
+    )
+    kept_current = counted()
+    by_category = {key[3] for key in kept_current}
+    assert by_category == {categories["neighbours"].pk}
+    rebuild()
+    assert counted() == kept_current
