@@ -3,9 +3,9 @@
 import pytest
 from django.utils import timezone, translation
 
+from cases.errors import InputError
 from cases.models import Case, Status
 from cases.services import CaseError, report_case, take_action
-from cases.errors import InputError
 from cases.workflow import TRANSITIONS, available_transitions, can_take, find_transition
 from conftest import IN_FIRST_GRID
 
