@@ -14,7 +14,6 @@ class ServicesConfig(AppConfig):
     def ready(self):
         from cases.kinds import CaseKind, CountedStep, KindDetail, register_kind
         from staff.models import Role
-        from wangge.demo import DemoFiller, add_demo_filler
         from wangge.navigation import NavItem, add_nav_item
 
         from .demo import fill_services
@@ -36,9 +35,9 @@ class ServicesConfig(AppConfig):
                     CountedStep("complete", "closed", _("Application completed (办结)")),
                 ),
                 on_report=on_report,
+                demo=fill_services,
             )
         )
-        add_demo_filler(DemoFiller("services", fill_services, order=10))
         add_nav_item(
             NavItem(
                 _("Services"),
