@@ -119,11 +119,17 @@ def test_one_case_from_report_to_evaluation_through_the_pages(
 
     log_in(client, people["town_operator"])
     assert inbox_codes(client) == [case.code]
-    assert offered_actions(client, case) == ["accept", "reject", "escalate", "merge"]
-    assert action_buttons(client, case) == ["立案", "不予立案", "上报上级", "合并到重复的案件"]
+    assert offered_actions(client, case) == ["accept", "reject", "escalate", "reclassify", "merge"]
+    assert action_buttons(client, case) == [
+        "立案",
+        "不予立案",
+        "上报上级",
+        "改类",
+        "合并到重复的案件",
+    ]
     assert act(client, case, "accept").status_code == 302
-    assert offered_actions(client, case) == ["dispatch", "escalate", "merge"]
-    assert action_buttons(client, case) == ["派遣", "上报上级", "合并到重复的案件"]
+    assert offered_actions(client, case) == ["dispatch", "escalate", "reclassify", "merge"]
+    assert action_buttons(client, case) == ["派遣", "上报上级", "改类", "合并到重复的案件"]
     response = act(client, case, "dispatch", department=departments["urban"].pk, note="请清运")
     assert response.status_code == 302 and response.url == f"/cases/{case.code}/"
 
