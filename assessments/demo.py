@@ -98,7 +98,8 @@ def fill_assessments(logins, now: datetime, simulated: int = 50_000) -> None:
         county_code=county.code,
         name=f"{today.year}年涉稳风险隐患排查化解专项行动",
         theme="stability",
-        starts_on=date(today.year, 1, 1),
+        # From New Year (or two months back, early in a year) to 40 days ago: it ended this year.
+        starts_on=min(date(today.year, 1, 1), today - timedelta(days=100)),
         ends_on=today - timedelta(days=40),
         owner=departments["gaj"],
     )
@@ -134,6 +135,7 @@ def _file_the_register(rng, county, departments, today: date) -> None:
     if entered_by is None:
         return
     owners = [d for code, d in sorted(departments.items()) if "-" not in code]
+    days_this_year = (today - date(today.year, 1, 1)).days + 1
     entries = [(name, FilingType.CITY_ASSESSED) for name in PROJECTS]
     entries += [(name, FilingType.UNPLANNED) for name in UNPLANNED]
     for name, kind in entries:
@@ -154,6 +156,7 @@ def _file_the_register(rng, county, departments, today: date) -> None:
             mitigation="公开补偿方案，设专人接待群众诉求" if mitigated else "",
             decision=Decision.WITH_MITIGATION if mitigated else Decision.APPROVED,
             status=FilingStatus.FILED,
-            filed_on=today - timedelta(days=rng.randrange(10, 330)),
+            # Within this year, as the county's yearly count has them.
+            filed_on=date(today.year, 1, 1) + timedelta(days=rng.randrange(days_this_year)),
             created_by=entered_by,
         )

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "safety",  # safe-unit creation (平安创建): inspections whose failed items become hazard cases
     "surveys",  # publicity activities and surveys (知晓率, 满意率)
     "indicators",  # aggregate figures per region and period, the grids' basic counts
+    "workreport",  # the annual work report, generated from every app's data
     "notify",
     "privacy",
     "rollup",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("safety/", include("safety.urls")),
     path("surveys/", include("surveys.urls")),
     path("indicators/", include("indicators.urls")),
+    path("workreport/", include("workreport.urls")),
     path("privacy/", include("privacy.urls")),
     path("rollup/", include("rollup.urls")),
     path("command/", include("command.urls")),
