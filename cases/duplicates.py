@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from .kinds import get_kind
 from .models import OPEN_STATUSES, Case, Category
 
 RADIUS_METRES = 50.0  # the resident's "is it this one?", unless the category says otherwise
@@ -80,6 +81,8 @@ def open_cases_nearby(
 ) -> list[Candidate]:
     """Open cases of this category within its radius of the point, reported within its window
     (duplicate_reach), nearest first: what a resident is shown before filing a report."""
+    if not get_kind(category.case_kind).has_duplicates:
+        return []
     now = now or timezone.now()
     metres, days = duplicate_reach(category)
     cases = (among if among is not None else Case.objects.all()).filter(
@@ -97,6 +100,8 @@ def likely_duplicates(case: Case, among: QuerySet[Case], *, limit: int = 5) -> l
     """Other cases, of those in `among` (what the user may see), that may be this same problem:
     of its category or class, within STAFF_RADIUS_METRES and WINDOW_DAYS either side of its
     report, scored, best first, from LIKELY_FROM up."""
+    if not get_kind(case.case_kind).has_duplicates:
+        return []
     window = timedelta(days=WINDOW_DAYS)
     kin = Q(category=case.category_id)
     if case.category.parent_id is not None:

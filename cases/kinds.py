@@ -70,6 +70,9 @@ class CaseKind:
     # dispatched by the governance centre nor verified on site.
     core_steps: frozenset[str] | None = None
     guards: tuple[Guard, ...] = ()
+    # Whether two of its cases can be the same problem, offered as duplicates ("is it this
+    # one?", the case page's likely duplicates): an application is one person's own, never.
+    has_duplicates: bool = True
     figures: tuple[Figure, ...] = ()
     counted_steps: tuple[CountedStep, ...] = ()
     # (new case, the detail form's cleaned data) → None: what the kind sets on a new case from

@@ -29,6 +29,7 @@ class ServicesConfig(AppConfig):
                 detail=KindDetail(ServiceApplication, ApplicationForm, "services/detail.html"),
                 transitions=TRANSITIONS,
                 core_steps=CORE_STEPS,
+                has_duplicates=False,
                 counted_steps=(
                     CountedStep("receive", "accepted", _("Application accepted (受理)")),
                     CountedStep("decline", "rejected", _("Application not accepted")),

@@ -159,3 +159,12 @@ def test_the_applicants_name_and_phone_are_masked_and_blanked_with_the_case(
     cases_anonymised.send(sender=Case, case_ids=[case.pk])
     detail = ServiceApplication.objects.get(case=case)
     assert (detail.applicant_name, detail.applicant_phone) == ("", "")
+
+
+def test_two_peoples_applications_are_never_offered_as_duplicates(service_categories, people):
+    from cases.duplicates import likely_duplicates, open_cases_nearby
+
+    first = apply_as_agent(people)
+    second = apply_as_agent(people, when=MORNING + timedelta(minutes=5))
+    assert likely_duplicates(second, Case.objects.all()) == []
+    assert open_cases_nearby(first.category, first.lon, first.lat, now=MORNING) == []
