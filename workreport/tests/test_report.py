@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 
 from indicators.selectors import figures
@@ -41,7 +42,9 @@ def docx_text(content: bytes) -> tuple[list[str], list[list[str]]]:
     return paragraphs, rows
 
 
-def test_the_report_of_the_demo_year_says_what_the_article_says(demo):
+def test_the_report_of_the_demo_year_says_what_the_article_says(demo, client, tmp_path):
+    """One demo (loading it takes seconds): the report's figures, then its page, its file and the
+    command that writes it."""
     report = work_report(demo, _this_year())
     paragraphs, rows = docx_text(report_document(report))
     text = "\n".join(paragraphs)
@@ -62,14 +65,15 @@ def test_the_report_of_the_demo_year_says_what_the_article_says(demo):
     campaign = figures("saohei", demo, str(report.year))
     assert numbers["刑事拘留"] == campaign["sh_detained"] == 294
 
+    the_page_and_the_file_are_for_the_county_only(client)
+    the_command_writes_the_file_and_refuses_a_wrong_one(tmp_path)
+
 
 def _this_year() -> int:
-    from django.utils import timezone
-
     return timezone.localdate().year
 
 
-def test_the_page_and_the_file_are_for_the_county_only(demo, client):
+def the_page_and_the_file_are_for_the_county_only(client):
     operator = User.objects.get(username="county_operator")
     client.force_login(operator)
     page = client.get(reverse("workreport:report"))
@@ -81,7 +85,7 @@ def test_the_page_and_the_file_are_for_the_county_only(demo, client):
     assert client.get(reverse("workreport:report")).status_code == 403
 
 
-def test_the_command_writes_the_file_and_refuses_a_wrong_one(demo, tmp_path):
+def the_command_writes_the_file_and_refuses_a_wrong_one(tmp_path):
     target = tmp_path / "report.docx"
     call_command("work_report", year=_this_year(), output=str(target), stdout=io.StringIO())
     paragraphs, _rows = docx_text(target.read_bytes())
