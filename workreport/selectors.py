@@ -22,7 +22,7 @@ from cases.models import Case
 from command.periods import Period, parse_period
 from command.selectors import current_indicators, figures
 from indicators.models import DataElement, DataSet
-from indicators.selectors import basic_counts
+from indicators.selectors import GRID_BASICS, basic_counts
 from indicators.selectors import figures as reported_figures
 from safety.models import Unit
 from safety.selectors import DEFINITIONS as SAFETY_DEFINITIONS
@@ -191,15 +191,16 @@ def _grid_system(county: Region, year: int) -> Section:
         Line(_("Grid workers and informants"), printed(staff, "名"),
              _("Active accounts of grid workers and informants."), "", staff),
     ]  # fmt: skip
-    counts = basic_counts(county, year)
-    basics = _url("indicators:table", "grid_basics", str(year), region=county.code)
-    lines += [
-        Line(_("Households (户)"), printed(counts.households, "户"),
-             _("Sum of the grids' approved basic counts; %(done)s of %(grids)s grids reported.")
-             % {"done": counts.grids_reported, "grids": counts.grids}, basics, counts.households),
-        Line(_("Resident population (人)"), printed(counts.population, "人"),
-             _("Sum of the grids' approved basic counts."), basics, counts.population),
-    ]  # fmt: skip
+    if DataSet.objects.filter(county_code=county.county_code, code=GRID_BASICS).exists():
+        counts = basic_counts(county, year)
+        basics = _url("indicators:table", GRID_BASICS, str(year), region=county.code)
+        lines += [
+            Line(_("Households (户)"), printed(counts.households, "户"),
+                 _("Sum of the grids' approved basic counts; %(done)s of %(grids)s grids reported.")
+                 % {"done": counts.grids_reported, "grids": counts.grids}, basics, counts.households),
+            Line(_("Resident population (人)"), printed(counts.population, "人"),
+                 _("Sum of the grids' approved basic counts."), basics, counts.population),
+        ]  # fmt: skip
     loop = _command_lines(GRID_INDICATORS, county, year, _url("command:centre", period=str(year)))
     lines += list(loop.values())
     summary = _(

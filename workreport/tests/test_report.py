@@ -94,3 +94,11 @@ def the_command_writes_the_file_and_refuses_a_wrong_one(tmp_path):
         call_command("work_report", output=str(tmp_path / "report.txt"))
     with pytest.raises(CommandError):
         call_command("work_report", year=1990, output=str(target))
+
+
+def test_a_county_without_its_data_sets_still_gets_its_report(county, people, client):
+    """Before any figure is set up: the report says what is missing, it does not fail."""
+    client.force_login(people["county_operator"])
+    page = client.get(reverse("workreport:report"))
+    assert page.status_code == 200
+    assert "本年度扫黑除恶数据尚未审核通过" in page.content.decode()
