@@ -26,6 +26,9 @@ class CaseIn(Schema):
         "(矛盾纠纷, G01…) risk, people_involved, amount_involved, body, applicant_name, "
         "applicant_phone, respondent_name, respondent_phone",
     )
+    suggestion_id: int | None = Field(
+        None, description="from POST /suggestions, if one was asked: the choice is measured"
+    )
 
 
 class CaseOut(Schema):
@@ -95,3 +98,35 @@ class GridOut(Schema):
     name: str
     village: str
     town: str
+
+
+MAX_SUGGESTION_TEXT = 10_000
+
+
+class SuggestionIn(Schema):
+    text: str = Field(description="the report's words, as the resident or operator wrote them")
+    lon: float | None = Field(None, description="where, if known: routing then picks the office")
+    lat: float | None = None
+
+
+class SuggestedCategory(Schema):
+    code: str
+    name: str
+    class_code: str
+    class_name: str
+    kind: str
+    score: float = Field(description="calibrated probability, 0–1")
+
+
+class DepartmentRef(Schema):
+    code: str
+    name: str
+
+
+class SuggestionOut(Schema):
+    suggestions: list[SuggestedCategory] = Field(description="the five likeliest, best first")
+    department: DepartmentRef | None = Field(description="routing's choice for the best one")
+    not_a_case: bool = Field(description="咨询, 表扬 or 无效: answered by the centre")
+    sure: bool = Field(description="the best is likely enough to be chosen; else only offered")
+    suggestion_id: int = Field(description="send it with the report, so the choice is measured")
+    version: str

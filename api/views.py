@@ -20,12 +20,25 @@ from cases.services import take_action
 from cases.workflow import available_transitions
 from integrations.models import Intake
 from integrations.services import receive_report
+from suggest.selectors import suggest
+from suggest.services import log_suggestion, record_choice
 from territory.grid_index import PointOutsideCounty, locate_grid
 from territory.selectors import outside_county_message
 
 from .auth import CredentialBearer
 from .base import BearerAPI
-from .schemas import ActionOut, CaseIn, CaseOut, CasePage, CategoryOut, GridOut, Problem
+from .schemas import (
+    MAX_SUGGESTION_TEXT,
+    ActionOut,
+    CaseIn,
+    CaseOut,
+    CasePage,
+    CategoryOut,
+    GridOut,
+    Problem,
+    SuggestionIn,
+    SuggestionOut,
+)
 from .territory import router as territory_router
 
 api = BearerAPI(
@@ -173,6 +186,7 @@ def create_case(request, payload: CaseIn):
     )
     if not created:  # a retry: the case as the caller may see it now
         return Status(200, case_out(case_for_caller(request, case.code), timezone.now()))
+    record_choice(payload.suggestion_id, case)
     return Status(201, case_out(case, timezone.now()))  # as just filed: its places at hand
 
 
@@ -275,6 +289,54 @@ def question_out(field) -> dict:
         "required": field.required,
         "order": field.order,
         "choices": [{"key": c.key, "name": c.name()} for c in choices_of(field)],
+    }
+
+
+@api.post(
+    "/suggestions",
+    response={200: SuggestionOut, 400: Problem, 401: Problem},
+    summary="Suggest the category of a report from its words",
+)
+def suggestions(request, payload: SuggestionIn):
+    """The five likeliest leaf categories with calibrated scores, whether it is a case at all, and
+    the department routing picks for the best (from the point, if given). Logged, so that the
+    category finally chosen for the report measures the suggester."""
+    text = payload.text.strip()
+    if not text:
+        raise InputError({"text": [_("Describe the problem.")]})
+    if len(text) > MAX_SUGGESTION_TEXT:
+        raise InputError(
+            {"text": [_("At most %(count)s characters.") % {"count": MAX_SUGGESTION_TEXT}]}
+        )
+    grid = None
+    if payload.lon is not None and payload.lat is not None:
+        try:
+            grid = locate_grid(payload.lon, payload.lat)
+        except PointOutsideCounty:
+            raise InputError({"lon": [outside_county_message()]}) from None
+    found = suggest(text, grid=grid)
+    log = log_suggestion(found, "api")
+    return {
+        "suggestions": [
+            {
+                "code": item.category.code,
+                "name": item.category.name,
+                "class_code": item.category.parent.code,
+                "class_name": item.category.parent.name,
+                "kind": item.category.case_kind or item.category.kind,
+                "score": round(item.score, 4),
+            }
+            for item in found.leaves
+        ],
+        "department": (
+            {"code": found.department.code, "name": found.department.name}
+            if found.department
+            else None
+        ),
+        "not_a_case": found.not_a_case,
+        "sure": found.sure,
+        "suggestion_id": log.pk,
+        "version": found.version,
     }
 
 

@@ -24,3 +24,8 @@ cases_anonymised = Signal()
 # `case` (saved, its new category) and `old_category_id`, before the step's timeline entry. The
 # command centre moves the facts the case added under its old category.
 case_recategorised = Signal()
+
+# A report was filed through a page's form (the staff report form, the residents' portal); sent
+# with `case` and the `request`, after the case is written. The category suggester ties its
+# suggestion to the case this way (suggest/).
+report_filed = Signal()

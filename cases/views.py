@@ -33,7 +33,7 @@ from .forms import (
     leaf_categories,
 )
 from .kinds import detail_of, get_kind, kind_figures, registered_kinds
-from .models import PhotoSize, Status
+from .models import Case, PhotoSize, Status
 from .photos import photo_type, photos_by_stage
 from .selectors import (
     by_deadline,
@@ -49,6 +49,7 @@ from .selectors import (
     timeline_of,
 )
 from .services import REPORTING_ROLES, ensure_may_take, report_case, take_action
+from .signals import report_filed
 from .workflow import available_transitions, find_transition
 
 CASES_PER_PAGE = 50
@@ -214,6 +215,7 @@ def report(request):
         except CaseError as error:
             form.add_error(None, str(error))
         else:
+            report_filed.send(sender=Case, case=case, request=request)
             messages.success(
                 request, _("Case %(code)s reported. Keep the number.") % {"code": case.code}
             )

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone, translation
@@ -75,6 +76,20 @@ class WorkOrder:
     caller_phone: str
     priority: str
     received_at: datetime | None
+    suggestion_id: int | None = None  # the category was suggested from the words (suggest/)
+
+
+def suggested_category(description: str) -> tuple[Category | None, int | None]:
+    """An order with no category: the one the suggester is sure of from its words, if it is
+    installed and sure (and the order is a case at all), with the suggestion's log number."""
+    if not description or not apps.is_installed("suggest"):
+        return None, None
+    from suggest.selectors import suggest
+    from suggest.services import log_suggestion
+
+    found = suggest(description)
+    log = log_suggestion(found, "hotline")
+    return found.best, log.pk
 
 
 class RowRejected(Exception):
@@ -176,9 +191,13 @@ class OrderChecker:
         elif len(order_number) > MAX_ORDER_NUMBER:
             problems.append(Problem("order_number", _too_long(MAX_ORDER_NUMBER)))
 
-        category = None
+        category, suggestion_id = None, None
         if not text.get("category"):
-            problems.append(Problem("category", _("is empty")))
+            category, suggestion_id = suggested_category(text.get("description", ""))
+            if category is None:
+                problems.append(
+                    Problem("category", _("is empty, and its words do not say which clearly"))
+                )
         else:
             try:
                 category = self.category(text["category"])
@@ -240,6 +259,7 @@ class OrderChecker:
             caller_phone=caller_phone,
             priority=priority,
             received_at=received_at,
+            suggestion_id=suggestion_id,
         )
 
     def _place(self, text: dict[str, str], problems: list[Problem]) -> tuple[float, float]:
@@ -304,7 +324,8 @@ def import_order(order: WorkOrder, *, batch: ImportBatch, reporter) -> Case | No
                 reporter_name=order.caller_name,
                 reporter_phone=order.caller_phone,
                 priority=order.priority,
-                timeline_note=_("12345 work order %(number)s") % {"number": order.order_number},
+                timeline_note=_("12345 work order %(number)s") % {"number": order.order_number}
+                + (_(" (category suggested from its words)") if order.suggestion_id else ""),
                 # The order holds what the caller told the hotline, not answers to our
                 # category's questions: refusing it for them would lose the order.
                 questions_required=False,
@@ -316,6 +337,10 @@ def import_order(order: WorkOrder, *, batch: ImportBatch, reporter) -> Case | No
                 batch=batch,
                 received_at=order.received_at,
             )
+            if order.suggestion_id:
+                from suggest.services import record_choice
+
+                record_choice(order.suggestion_id, case)
     except IntegrityError:
         if order_imported(order.order_number, batch.county_code):
             return None  # another import took the same order at the same moment

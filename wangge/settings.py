@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "surveys",  # publicity activities and surveys (知晓率, 满意率)
     "indicators",  # aggregate figures per region and period, the grids' basic counts
     "workreport",  # the annual work report, generated from every app's data
+    "suggest",  # the category suggested from a report's words (a model trained here)
     "notify",
     "privacy",
     "rollup",

@@ -27,6 +27,7 @@ urlpatterns = [
     path("surveys/", include("surveys.urls")),
     path("indicators/", include("indicators.urls")),
     path("workreport/", include("workreport.urls")),
+    path("suggest/", include("suggest.urls")),
     path("privacy/", include("privacy.urls")),
     path("rollup/", include("rollup.urls")),
     path("command/", include("command.urls")),

@@ -111,7 +111,7 @@ def test_row_errors_are_in_chinese_by_default(tmp_path, people):
 def test_a_row_with_several_problems_counts_once_and_names_each(tmp_path, people):
     batch = run(
         tmp_path,
-        [order("J1", 诉求分类="", 紧急程度="十万火急", 受理时间="昨天下午", 来电号码="请回电")],
+        [order("J1", 诉求分类="X9", 紧急程度="十万火急", 受理时间="昨天下午", 来电号码="请回电")],
     )
 
     assert batch.failed == 1
@@ -213,3 +213,23 @@ def test_an_ambiguous_address_is_an_error(tmp_path, people, gazetteer):
     ((line, column, message),) = errors_of(batch)
     assert (line, column) == (2, "事发地址")
     assert "阳光小学" in message and "阳光花园" in message
+
+
+def test_an_order_without_a_category_takes_the_one_its_words_clearly_say(tmp_path, people):
+    from suggest.models import SuggestionLog
+
+    batch = run(
+        tmp_path,
+        [
+            order("S1", 诉求分类="", 诉求内容="小区门口有人乱扔垃圾，袋子散了一地"),
+            order("S2", 诉求分类="", 诉求内容="嗯"),
+        ],
+        user=people["county_operator"],
+    )
+
+    assert (batch.created, batch.failed) == (1, 1)
+    case = Case.objects.get()
+    assert case.category.code == "E0101"
+    assert "类别由系统根据内容推荐" in case.timeline.get().note
+    assert SuggestionLog.objects.get(case=case).chosen == "E0101"
+    assert errors_of(batch) == [(3, "诉求分类", "为空，且内容不足以判断类别")]

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from . import views
+
+app_name = "suggest"
+urlpatterns = [path("", views.for_form, name="for_form")]
