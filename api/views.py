@@ -20,7 +20,7 @@ from cases.services import take_action
 from cases.workflow import available_transitions
 from integrations.models import Intake
 from integrations.services import receive_report
-from suggest.selectors import suggest
+from suggest.selectors import offered, suggest
 from suggest.services import log_suggestion, record_choice
 from territory.grid_index import PointOutsideCounty, locate_grid
 from territory.selectors import outside_county_message
@@ -317,17 +317,7 @@ def suggestions(request, payload: SuggestionIn):
     found = suggest(text, grid=grid)
     log = log_suggestion(found, "api")
     return {
-        "suggestions": [
-            {
-                "code": item.category.code,
-                "name": item.category.name,
-                "class_code": item.category.parent.code,
-                "class_name": item.category.parent.name,
-                "kind": item.category.case_kind or item.category.kind,
-                "score": round(item.score, 4),
-            }
-            for item in found.leaves
-        ],
+        "suggestions": offered(found),
         "department": (
             {"code": found.department.code, "name": found.department.name}
             if found.department

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.errors import CaseError
 from cases.models import Category, Source, Status
 from cases.scopes import Scope
+from cases.services import report_case
 from cases.signals import cases_anonymised
 from cases.workflow import PUBLIC_NOTE, Input, Transition, reclassify
 from cases.worktime import deadline_after
@@ -180,6 +181,28 @@ TRANSITIONS = (
 def blank_applicants(sender, case_ids: list[int], **kwargs) -> None:
     ServiceApplication.objects.filter(case_id__in=case_ids).update(
         applicant_name="", applicant_phone=""
+    )
+
+
+# --- the window ---------------------------------------------------------------------------------
+
+
+def register_at_window(clerk, *, category: Category, village: Region, description: str, details):
+    """An applicant in person: the application placed in their village (never at their
+    address), with no reporter (a clerk does not report), the clerk named on the timeline."""
+    from .selectors import point_in  # here: services.selectors imports this module
+
+    lon, lat = point_in(village)
+    return report_case(
+        reporter=None,
+        category=category,
+        description=description,
+        lon=lon,
+        lat=lat,
+        source=Source.WINDOW,
+        details=details,
+        timeline_note=gettext("Registered at the window by %(name)s")
+        % {"name": clerk.full_name or clerk.username},
     )
 
 

@@ -9,9 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from cases.errors import CaseError, InputError
-from cases.models import Source
 from cases.selectors import cases_visible_to
-from cases.services import report_case
 from command.periods import period_asked, reported_in
 from staff.models import Role
 
@@ -24,13 +22,18 @@ from .selectors import (
     catalogue,
     counselling_counts,
     handed_back_cases,
-    point_in,
     service_categories,
     service_counts,
     villages_served_by,
     window_of,
 )
-from .services import REFERRING_ROLES, is_counsellor, open_request, refer_for_counselling
+from .services import (
+    REFERRING_ROLES,
+    is_counsellor,
+    open_request,
+    refer_for_counselling,
+    register_at_window,
+)
 from .services import update_request as update_counselling
 
 MAY_LIST = (Role.OPERATOR, Role.LEADER, Role.ADMIN, Role.HANDLER)
@@ -97,18 +100,13 @@ def register(request):
     )
     details = ApplicationForm(request.POST or None, prefix="applicant")
     if request.method == "POST" and form.is_valid() and details.is_valid():
-        lon, lat = point_in(form.cleaned_data["village"])
         try:
-            case = report_case(
-                reporter=None,
+            case = register_at_window(
+                request.user,
                 category=form.cleaned_data["item"],
+                village=form.cleaned_data["village"],
                 description=form.cleaned_data["description"],
-                lon=lon,
-                lat=lat,
-                source=Source.WINDOW,
                 details={name: details.cleaned_data[name] for name in details.fields},
-                timeline_note=_("Registered at the window by %(name)s")
-                % {"name": request.user.full_name or request.user.username},
             )
         except InputError as error:
             for name, errors in error.errors.items():

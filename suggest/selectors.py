@@ -90,3 +90,19 @@ def suggest(text: str, *, grid: Region | None = None) -> Suggestion:
         department=_department(top[0].category, grid) if top and not is_not_a_case else None,
         version=found.version,
     )
+
+
+def offered(found: Suggestion) -> list[dict]:
+    """The suggested categories as the API and the report form send them, best first."""
+    return [
+        {
+            "id": item.category.pk,
+            "code": item.category.code,
+            "name": item.category.name,
+            "class_code": item.category.parent.code,
+            "class_name": item.category.parent.name,
+            "kind": item.category.case_kind or item.category.kind,
+            "score": round(item.score, 4),
+        }
+        for item in found.leaves
+    ]

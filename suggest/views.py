@@ -3,7 +3,7 @@
 from django.http import JsonResponse
 from django.views.decorators.http import require_POST
 
-from .selectors import suggest
+from .selectors import offered, suggest
 from .services import log_suggestion
 
 MAX_TEXT = 2000  # the report form's own limit
@@ -20,16 +20,7 @@ def for_form(request):
     log = log_suggestion(found, "report_form" if request.user.is_authenticated else "portal")
     return JsonResponse(
         {
-            "suggestions": [
-                {
-                    "id": item.category.pk,
-                    "code": item.category.code,
-                    "name": item.category.name,
-                    "class_name": item.category.parent.name,
-                    "score": round(item.score, 3),
-                }
-                for item in found.leaves
-            ],
+            "suggestions": offered(found),
             "sure": found.sure,
             "not_a_case": found.not_a_case,
             "suggestion_id": log.pk,
