@@ -33,8 +33,8 @@ def categories() -> dict[str, dict]:
                 "words": names.get(row["parent_code"], "") + row["name"],
                 "department": row["department"],
             }
-    for code in ("N0101", "N0102", "N0103"):
-        found[code] = {"class": NOT_A_CASE, "words": "", "department": "centre"}
+    for code in ("N0101", "N0102", "N0103"):  # answered by the centre: no department at all
+        found[code] = found.get(code, {"words": ""}) | {"class": NOT_A_CASE, "department": None}
     return found
 
 

@@ -73,15 +73,18 @@ def suggest(text: str, *, grid: Region | None = None) -> Suggestion:
     for label, probability in zip(found.labels, probabilities, strict=True):
         if label.startswith(NOT_A_CASE):
             not_a_case += float(probability)
-            continue
-        category = leaves.get(label)
+        category = leaves.get(label)  # the "not a case" answers are categories of enquiries/
         if category is not None:
             scored.append(Scored(category, float(probability)))
             classes[category.parent] += float(probability)
-    scored.sort(key=lambda item: -item.score)
-    top = scored[:SHOWN]
     is_not_a_case = not_a_case >= NOT_A_CASE_FROM
-    sure = bool(top) and not is_not_a_case and top[0].score >= SURE_FROM
+    # Not a case: the likeliest of its answers (咨询, 表扬, 无效) first, whatever its own share.
+    scored.sort(key=lambda item: (not (is_not_a_case and _answers(item)), -item.score))
+    top = scored[:SHOWN]
+    if is_not_a_case:
+        sure = bool(top) and _answers(top[0])
+    else:
+        sure = bool(top) and top[0].score >= SURE_FROM
     return Suggestion(
         leaves=top,
         classes=sorted(classes.items(), key=lambda item: -item[1])[:SHOWN],
@@ -90,6 +93,11 @@ def suggest(text: str, *, grid: Region | None = None) -> Suggestion:
         department=_department(top[0].category, grid) if top and not is_not_a_case else None,
         version=found.version,
     )
+
+
+def _answers(item: Scored) -> bool:
+    """One of the "not a case" answers, answered by the centre (enquiries/)."""
+    return item.category.code.startswith(NOT_A_CASE)
 
 
 def offered(found: Suggestion) -> list[dict]:
@@ -106,3 +114,4 @@ def offered(found: Suggestion) -> list[dict]:
         }
         for item in found.leaves
     ]
+

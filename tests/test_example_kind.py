@@ -18,7 +18,7 @@ NOISE = get_kind("noise")
 @pytest.fixture
 def night_noise(people):
     install_categories(NOISE.categories_csv.read_text(encoding="utf-8"), case_kind=NOISE.code)
-    return Category.objects.get(code="N0101")
+    return Category.objects.get(code="X0101")
 
 
 def report_noise(people, category, **details) -> Case:
@@ -36,7 +36,7 @@ def report_noise(people, category, **details) -> Case:
 def test_the_kinds_categories_are_installed_with_their_routing(night_noise, departments):
     case_kind = night_noise.case_kind
     assert case_kind == "noise"
-    assert Category.objects.get(code="N01").case_kind == "noise"
+    assert Category.objects.get(code="X01").case_kind == "noise"
 
 
 def test_a_noise_case_goes_from_report_to_evaluated_with_its_own_step_and_guard(
@@ -158,7 +158,7 @@ def test_the_category_admin_offers_the_installed_kinds_only(client, night_noise)
     refused = client.post(
         reverse("admin:cases_category_change", args=[night_noise.pk]),
         {
-            "code": "N0101", "name": "夜间施工噪声", "case_kind": "teleport", "kind": "event",
+            "code": "X0101", "name": "夜间施工噪声", "case_kind": "teleport", "kind": "event",
             "parent": night_noise.parent_id, "accept_limit": 1, "accept_unit": "hours",
             "handle_limit": 1, "handle_unit": "days", "is_active": "on",
         },

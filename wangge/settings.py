@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "emergencies",  # emergencies (突发事件), a kind of case
     "assessments",  # risk screening (a kind of case) and stability-risk filings
     "services",  # the convenience-service catalogue; applications are a kind of case
+    "enquiries",  # what is not a case (咨询, 表扬, 无效): answered by a centre, not dispatched
     "safety",  # safe-unit creation (平安创建): inspections whose failed items become hazard cases
     "surveys",  # publicity activities and surveys (知晓率, 满意率)
     "indicators",  # aggregate figures per region and period, the grids' basic counts

@@ -233,3 +233,25 @@ def test_an_order_without_a_category_takes_the_one_its_words_clearly_say(tmp_pat
     assert "类别由系统根据内容推荐" in case.timeline.get().note
     assert SuggestionLog.objects.get(case=case).chosen == "E0101"
     assert errors_of(batch) == [(3, "诉求分类", "为空，且内容不足以判断类别")]
+
+
+def test_an_order_that_is_a_question_is_filed_for_the_centre_to_answer(tmp_path, people):
+    """Not a case (enquiries/): the town centre answers it; nothing is dispatched."""
+    from pathlib import Path
+
+    from cases.catalogue import forget_catalogue
+    from cases.services import install_categories
+
+    csv_text = (Path(__file__).resolve().parents[2] / "enquiries/data/categories.csv").read_text()
+    install_categories(csv_text, case_kind="enquiry")
+    forget_catalogue()
+
+    batch = run(
+        tmp_path,
+        [order("Q1", 诉求分类="", 诉求内容="请问办身份证要带什么材料，周六能办吗")],
+        user=people["county_operator"],
+    )
+
+    assert batch.created == 1
+    case = Case.objects.get()
+    assert (case.category.code, case.case_kind, case.department) == ("N0101", "enquiry", None)
