@@ -13,6 +13,8 @@ from cases.duplicates import open_cases_nearby
 from cases.errors import CaseError, InputError
 from cases.forms import answers_form
 from cases.masking import public_description
+from cases.models import Case
+from cases.signals import report_filed
 from wangge.lockout import client_address
 
 from . import limits
@@ -112,6 +114,7 @@ def report(request):
     except CaseError as error:
         form.add_error(None, str(error))
         return _report_page(request, form, answers=answers, status=400)
+    report_filed.send(sender=Case, case=case, request=request)
     limits.count_send(address=address, phone=data["phone"])
     return redirect(_followed(follow_key(follower)))
 

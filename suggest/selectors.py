@@ -115,3 +115,93 @@ def offered(found: Suggestion) -> list[dict]:
         for item in found.leaves
     ]
 
+
+# --- accuracy in production ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """How often the suggestions agreed with the category the report was finally filed under
+    (its category after any 改类), over the reports filed after a suggestion."""
+
+    channel: str  # "" for every channel
+    made: int  # suggestions made (each pause in typing is one)
+    filed: int  # reports filed after one
+    first: int  # the best offered was the final category
+    offered: int  # the final category was among those offered
+    same_class: int  # the best offered was of the final category's class
+    sure: int  # filed after a suggestion sure enough to be chosen for the user
+    sure_first: int  # … and that choice was kept
+
+    def rate(self, part: int, whole: int | None = None) -> float | None:
+        whole = self.filed if whole is None else whole
+        return 100 * part / whole if whole else None
+
+    @property
+    def first_rate(self):
+        return self.rate(self.first)
+
+    @property
+    def offered_rate(self):
+        return self.rate(self.offered)
+
+    @property
+    def class_rate(self):
+        return self.rate(self.same_class)
+
+    @property
+    def sure_rate(self):
+        return self.rate(self.sure_first, self.sure)
+
+
+def _class_of(code: str) -> str:
+    return code[:3]  # E0101 → E01: the catalogue's codes are the class's and two digits
+
+
+def agreement(logs) -> list[Agreement]:
+    """Per channel, then all together, over the given SuggestionLog rows."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0] * 7)
+    for channel, offered_codes, chosen, case_id in logs.values_list(
+        "channel", "offered", "chosen", "case_id"
+    ):
+        for key in (channel, ""):
+            row = counts[key]
+            row[0] += 1
+            if not (case_id and chosen and offered_codes):
+                continue
+            best, best_score = offered_codes[0]
+            row[1] += 1
+            row[2] += best == chosen
+            row[3] += chosen in {code for code, _score in offered_codes}
+            row[4] += _class_of(best) == _class_of(chosen)
+            is_sure = best_score >= SURE_FROM
+            row[5] += is_sure
+            row[6] += is_sure and best == chosen
+    return [
+        Agreement(channel, *counts[channel])
+        for channel in sorted(counts, key=lambda name: (name == "", name))
+    ]
+
+
+@dataclass(frozen=True)
+class Correction:
+    suggested: str  # code and name of the category offered first
+    chosen: str  # … and of the one the report was finally filed under
+    count: int
+
+
+def corrections_made(logs, limit: int = 10) -> list[Correction]:
+    """The commonest (offered first → finally chosen) pairs that differ: where to write more
+    corpus texts, or which categories overlap."""
+    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    filed = logs.filter(case__isnull=False).exclude(chosen="")
+    for offered_codes, chosen in filed.values_list("offered", "chosen"):
+        if offered_codes and offered_codes[0][0] != chosen:
+            pairs[(offered_codes[0][0], chosen)] += 1
+    leaves = catalogue().leaves
+
+    def named(code: str) -> str:
+        return f"{code} {leaves[code].name}" if code in leaves else code
+
+    ranked = sorted(pairs.items(), key=lambda item: -item[1])[:limit]
+    return [Correction(named(first), named(chosen), count) for (first, chosen), count in ranked]

@@ -78,9 +78,14 @@ def test_empty_very_long_and_foreign_texts(client, auth, shipped):
 
 
 def test_a_call_that_is_not_a_case_is_said_so(client, auth, shipped):
+    """Answered by the centre (enquiries/): the likeliest answer first, with no department."""
     found = ask(client, auth, "喂？喂？不好意思我打错电话了，没事没事").json()
     assert found["not_a_case"] is True
-    assert found["department"] is None and found["sure"] is False
+    assert found["department"] is None and found["sure"] is True
+    best = found["suggestions"][0]
+    assert (best["code"], best["class_code"], best["kind"]) == ("N0103", "N01", "enquiry")
+    question = ask(client, auth, "请问办身份证要带什么材料，周六能办吗").json()
+    assert question["not_a_case"] is True and question["suggestions"][0]["code"] == "N0101"
 
 
 def test_the_final_choice_is_logged_and_a_later_change_of_category_too(
@@ -155,3 +160,62 @@ def test_the_report_forms_endpoint_answers_and_ties_its_suggestion_to_the_report
     assert made.status_code == 302, made.content.decode()[:2000]
     log = SuggestionLog.objects.get(pk=found["suggestion_id"])
     assert log.case.code in made.url and log.chosen == "C0103"
+
+
+def test_an_address_sending_too_many_anonymous_suggestions_is_told_to_wait(
+    client, shipped, monkeypatch
+):
+    from django.core.cache import cache
+
+    cache.clear()  # other tests' suggestions from the same address
+    monkeypatch.setattr("suggest.views.ANONYMOUS_PER_HOUR", 2)
+    sent = [
+        client.post("/suggest/", {"text": "路灯不亮了", "form": "portal_report"}) for _ in range(3)
+    ]
+    assert [answer.status_code for answer in sent] == [200, 200, 429]
+    assert sent[0].json()["not_a_case_hint"].startswith("这像是")
+    assert SuggestionLog.objects.filter(channel="portal").count() == 2
+
+
+def test_the_accuracy_page_counts_what_was_kept_and_what_was_corrected(client, shipped, people):
+    from suggest.selectors import suggest
+    from suggest.services import log_suggestion, record_choice
+
+    lon, lat = IN_FIRST_GRID
+
+    def filed(text: str, code: str | None, channel: str):
+        log = log_suggestion(suggest(text), channel)
+        if code is None:  # the likeliest street problem offered but not first
+            offered = [code for code, _score in log.offered[1:]]
+            streets = Category.objects.filter(code__in=offered, case_kind="street")
+            code = min(streets, key=lambda category: offered.index(category.code)).code
+        case = report_case(
+            reporter=people["grid_worker"],
+            category=Category.objects.get(code=code),
+            description=text,
+            lon=lon,
+            lat=lat,
+            attributes={"lamps_out": 1} if code == "C0103" else None,
+        )
+        record_choice(log.pk, case)
+        log.refresh_from_db()
+        return log
+
+    filed("小区门口的路灯不亮", "C0103", "report_form")  # kept
+    second = filed("河道里漂着很多垃圾", None, "report_form").chosen  # offered, not first
+    filed("小区门口的路灯不亮了好几天", "E0901", "portal")  # corrected, and another class
+    log_suggestion(suggest("路灯"), "portal")  # typed, never filed
+
+    client.force_login(people["grid_worker"])
+    assert client.get("/suggest/accuracy/").status_code == 403
+    client.force_login(people["leader"])
+    page = client.get("/suggest/accuracy/")
+    assert page.status_code == 200
+    rows = {row.channel: row for row in page.context["rows"]}
+    assert (rows[""].made, rows[""].filed, rows[""].first, rows[""].offered) == (4, 3, 1, 2)
+    assert (rows["report_form"].filed, rows["report_form"].first_rate) == (2, 50.0)
+    assert (rows["portal"].made, rows["portal"].filed, rows["portal"].same_class) == (2, 1, 0)
+    corrected = {(c.suggested[:5], c.chosen[:5], c.count) for c in page.context["corrections"]}
+    assert len(corrected) == 2 and ("C0103", "E0901", 1) in corrected
+    assert second in {chosen for _suggested, chosen, _count in corrected}
+    assert "路灯" in page.content.decode()

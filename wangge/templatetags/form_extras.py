@@ -13,6 +13,6 @@ def form_scripts(form: str) -> str:
     """The scripts other apps add to this form (wangge.extras)."""
     return format_html_join(
         "\n",
-        '<script src="{}" data-url="{}" defer></script>',
-        ((static(s.static_path), reverse(s.url_name)) for s in scripts_for(form)),
+        '<script src="{}" data-url="{}" data-form="{}" defer></script>',
+        ((static(s.static_path), reverse(s.url_name), form) for s in scripts_for(form)),
     )
