@@ -1,10 +1,15 @@
-"""Character and character-pair TF-IDF and a multinomial logistic regression over the leaf categories (and the
-"not a case" answers), with its scores calibrated by one temperature fitted on cross-validated
-predictions. A class's score is the sum of its leaves', a kind's the sum of its classes'.
+"""Character and character-pair TF-IDF and two multinomial logistic regressions: one over the leaf
+categories (and the "not a case" answers), one over their classes. Each one's scores are
+calibrated by a temperature fitted on cross-validated predictions. A leaf's probability is then
+re-weighted by how much more (or less) the class model believes in its class than the leaves
+together do, to the power CLASS_EXPONENT; a class's score is the sum of its leaves', a kind's the
+sum of its classes'. The class model sees each class's texts together, so it separates classes
+whose leaves are each small (docs/suggest.md has the cross-validated figures).
 
-The artefact is data, not a pickle: the vocabulary, the idf, the weights quantised to int8 per
-label, the intercepts, the labels and the temperature, in one compressed .npz (data/model.npz,
-a few MB, versioned in the repository). Any scikit-learn reads it back, and nothing in it runs.
+The artefact is data, not a pickle: the vocabulary, the idf, both models' weights quantised to
+int8 per label, their intercepts, the labels and the temperatures, in one compressed .npz
+(data/model.npz, under 1 MB, versioned in the repository). Any scikit-learn reads it back, and
+nothing in it runs.
 """
 
 import hashlib
@@ -27,6 +32,9 @@ MAX_FEATURES = 30_000
 NGRAMS = (1, 2)
 C = 300.0
 CORRECTION_WEIGHT = 5.0  # a report staff recategorised counts as five corpus texts
+# How far the class model moves the leaves: 0.5 is the geometric mean of the two class scores
+# (0.4–0.6 measured alike in cross-validation; 1 trusts the class model alone).
+CLASS_EXPONENT = 0.5
 DIGITS = re.compile(r"\d+")
 SPACES = re.compile(r"\s+")
 
@@ -52,27 +60,53 @@ def _vectorizer(**fixed):
     )
 
 
+def class_of(label: str) -> str:
+    """E0101 → E01: a leaf's code is its class's and two digits."""
+    return label[:3]
+
+
+@dataclass
+class Linear:
+    """One multinomial logistic regression: (labels, features) weights, intercepts, temperature."""
+
+    weights: np.ndarray
+    intercept: np.ndarray
+    temperature: float
+
+    def probabilities(self, features) -> np.ndarray:
+        scores = np.asarray(features @ self.weights.T + self.intercept) / self.temperature
+        scores -= scores.max(axis=1, keepdims=True)
+        exponentials = np.exp(scores)
+        return exponentials / exponentials.sum(axis=1, keepdims=True)
+
+
 @dataclass
 class Model:
     labels: list[str]
     vocabulary: list[str]
     idf: np.ndarray
-    weights: np.ndarray  # (labels, features) float32
-    intercept: np.ndarray
-    temperature: float
+    leaves: Linear
+    classes: Linear | None  # over sorted({class_of(label)}); None with fewer than three classes
     version: str
 
     def __post_init__(self):
         self._vectorizer = _vectorizer(vocabulary={g: i for i, g in enumerate(self.vocabulary)})
         self._vectorizer.idf_ = self.idf
+        class_codes = sorted({class_of(label) for label in self.labels})
+        self._class_index = np.array([class_codes.index(class_of(label)) for label in self.labels])
+        self._membership = np.zeros((len(self.labels), len(class_codes)), dtype=np.float32)
+        self._membership[np.arange(len(self.labels)), self._class_index] = 1
 
     def probabilities(self, texts: list[str]) -> np.ndarray:
         """(texts, labels): each text's calibrated probability of each label."""
         features = self._vectorizer.transform(texts)
-        scores = np.asarray(features @ self.weights.T + self.intercept) / self.temperature
-        scores -= scores.max(axis=1, keepdims=True)
-        exponentials = np.exp(scores)
-        return exponentials / exponentials.sum(axis=1, keepdims=True)
+        leaves = self.leaves.probabilities(features)
+        if self.classes is None:
+            return leaves
+        believed = self.classes.probabilities(features)
+        summed = leaves @ self._membership + 1e-12
+        moved = leaves * ((believed / summed) ** CLASS_EXPONENT)[:, self._class_index]
+        return moved / moved.sum(axis=1, keepdims=True)
 
 
 def _temperature(scores: np.ndarray, truth: np.ndarray) -> float:
@@ -86,16 +120,11 @@ def _temperature(scores: np.ndarray, truth: np.ndarray) -> float:
     return float(minimize_scalar(loss, bounds=(0.05, 20), method="bounded").x)
 
 
-def fit(examples: list[Labelled], *, folds: int = 3, seed: int = 7) -> Model:
+def _linear(features, truth: np.ndarray, weights: list[float], folds: int, seed: int) -> Linear:
+    """A logistic regression on all the examples, its temperature from cross-validated scores."""
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
-    texts = [example.text for example in examples]
-    labels = sorted({example.code for example in examples})
-    index = {label: number for number, label in enumerate(labels)}
-    truth = np.array([index[example.code] for example in examples])
-    vectorizer = _vectorizer()
-    features = vectorizer.fit_transform(texts)
     classifier = LogisticRegression(C=C, max_iter=3000)
     smallest = np.bincount(truth).min()
     scores = cross_val_predict(
@@ -106,8 +135,26 @@ def fit(examples: list[Labelled], *, folds: int = 3, seed: int = 7) -> Model:
         method="decision_function",
     )
     temperature = _temperature(scores, truth)
-    weights = [CORRECTION_WEIGHT if e.voice == "correction" else 1.0 for e in examples]
     classifier.fit(features, truth, sample_weight=weights)
+    return Linear(
+        weights=_quantised(classifier.coef_.astype(np.float32)),
+        intercept=classifier.intercept_.astype(np.float32),
+        temperature=temperature,
+    )
+
+
+def fit(examples: list[Labelled], *, folds: int = 3, seed: int = 7) -> Model:
+    texts = [example.text for example in examples]
+    labels = sorted({example.code for example in examples})
+    truth = np.array([labels.index(example.code) for example in examples])
+    class_codes = sorted({class_of(label) for label in labels})
+    class_truth = np.array([class_codes.index(class_of(example.code)) for example in examples])
+    vectorizer = _vectorizer()
+    features = vectorizer.fit_transform(texts)
+    weights = [CORRECTION_WEIGHT if e.voice == "correction" else 1.0 for e in examples]
+    leaves = _linear(features, truth, weights, folds, seed)
+    # Two classes would make a binary model of another shape; a real catalogue has dozens.
+    classes = _linear(features, class_truth, weights, folds, seed) if len(class_codes) > 2 else None
     vocabulary = [""] * len(vectorizer.vocabulary_)
     for gram, number in vectorizer.vocabulary_.items():
         vocabulary[number] = gram
@@ -116,9 +163,8 @@ def fit(examples: list[Labelled], *, folds: int = 3, seed: int = 7) -> Model:
         labels=labels,
         vocabulary=vocabulary,
         idf=vectorizer.idf_.astype(np.float32),
-        weights=_quantised(classifier.coef_.astype(np.float32)),
-        intercept=classifier.intercept_.astype(np.float32),
-        temperature=temperature,
+        leaves=leaves,
+        classes=classes,
         version=digest[:12],
     )
 
@@ -130,30 +176,56 @@ def _quantised(weights: np.ndarray) -> np.ndarray:
     return (np.round(weights / scale).astype(np.int8) * scale).astype(np.float32)
 
 
-def save(model: Model, path: Path = ARTEFACT) -> None:
-    scale = np.abs(model.weights).max(axis=1, keepdims=True) / 127
+def _int8(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    scale = np.abs(weights).max(axis=1, keepdims=True) / 127
     scale[scale == 0] = 1
-    meta = {"labels": model.labels, "temperature": model.temperature, "version": model.version}
+    return np.round(weights / scale).astype(np.int8), scale.astype(np.float32)
+
+
+def save(model: Model, path: Path = ARTEFACT) -> None:
+    meta = {
+        "labels": model.labels,
+        "temperature": model.leaves.temperature,
+        "version": model.version,
+    }
+    weights, scale = _int8(model.leaves.weights)
+    arrays = {"weights": weights, "scale": scale, "intercept": model.leaves.intercept}
+    if model.classes is not None:
+        meta["class_temperature"] = model.classes.temperature
+        class_weights, class_scale = _int8(model.classes.weights)
+        arrays |= {
+            "class_weights": class_weights,
+            "class_scale": class_scale,
+            "class_intercept": model.classes.intercept,
+        }
     np.savez_compressed(
         path,
         meta=np.frombuffer(json.dumps(meta, ensure_ascii=False).encode(), dtype=np.uint8),
         vocabulary=np.frombuffer("\n".join(model.vocabulary).encode(), dtype=np.uint8),
         idf=model.idf,
-        weights=np.round(model.weights / scale).astype(np.int8),
-        scale=scale.astype(np.float32),
-        intercept=model.intercept,
+        **arrays,
     )
 
 
 def load(path: Path = ARTEFACT) -> Model:
     with np.load(path) as stored:
         meta = json.loads(stored["meta"].tobytes().decode())
+        classes = None
+        if "class_weights" in stored:
+            classes = Linear(
+                weights=stored["class_weights"].astype(np.float32) * stored["class_scale"],
+                intercept=stored["class_intercept"],
+                temperature=meta["class_temperature"],
+            )
         return Model(
             labels=meta["labels"],
             vocabulary=stored["vocabulary"].tobytes().decode().split("\n"),
             idf=stored["idf"],
-            weights=stored["weights"].astype(np.float32) * stored["scale"],
-            intercept=stored["intercept"],
-            temperature=meta["temperature"],
+            leaves=Linear(
+                weights=stored["weights"].astype(np.float32) * stored["scale"],
+                intercept=stored["intercept"],
+                temperature=meta["temperature"],
+            ),
+            classes=classes,
             version=meta["version"],
         )

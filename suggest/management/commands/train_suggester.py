@@ -28,5 +28,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"trained on {len(examples)} corpus texts and {len(learnt)} corrections: "
             f"{len(model.labels)} labels, {len(model.vocabulary)} features, "
-            f"temperature {model.temperature:.2f}, version {model.version} → {ARTEFACT}"
+            f"temperature {model.leaves.temperature:.2f}, version {model.version} → {ARTEFACT}"
         )
