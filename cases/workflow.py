@@ -99,7 +99,10 @@ class Transition:
             widget=forms.Textarea(attrs={"rows": 2}),
             error_messages={"required": message},
         )
-        return {"note": note} | {item.name: item.field(case) for item in self.inputs}
+        own = {item.name: item.field(case) for item in self.inputs}
+        if not self.note_required and any(field.required for field in own.values()):
+            return own | {"note": note}  # what the step needs first, an optional note after
+        return {"note": note} | own
 
     def clean_inputs(self, case, inputs: Inputs) -> dict[str, Any]:
         """The inputs checked by the step's own fields: the same errors for every caller."""
