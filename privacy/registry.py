@@ -225,8 +225,30 @@ SERVICE_APPLICATION_FIELDS = (
         _application,
     ),
 )
+# Staff's own data: where a grid worker or informant was, by grid, when they checked in on patrol
+# (巡查打卡). No coordinate is kept, and never a track; the worker sees their own check-ins, the
+# command centre only how many each grid had in a week.
+PATROL_FIELDS = (
+    PersonalField(
+        "patrolcheckin.user",
+        "patrols.PatrolCheckIn",
+        "user/grid/at",
+        _("Who checked in on patrol in a grid, and when"),
+        _(
+            "To show patrol coverage per grid and week. The worker sees their own check-ins; "
+            "centres and leaders see only counts per grid."
+        ),
+        STATUTORY_DUTY,
+        _("90 days, then folded into an anonymous count per grid and week, and deleted"),
+        frozenset(),
+    ),
+)
 PERSONAL_FIELDS += (
-    FOLLOWER_FIELDS + DISPUTE_PARTY_FIELDS + EMERGENCY_FIELDS + SERVICE_APPLICATION_FIELDS
+    FOLLOWER_FIELDS
+    + DISPUTE_PARTY_FIELDS
+    + EMERGENCY_FIELDS
+    + SERVICE_APPLICATION_FIELDS
+    + PATROL_FIELDS
 )
 BY_KEY = {personal.key: personal for personal in PERSONAL_FIELDS}
 

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "enquiries",  # what is not a case (咨询, 表扬, 无效): answered by a centre, not dispatched
     "safety",  # safe-unit creation (平安创建): inspections whose failed items become hazard cases
     "surveys",  # publicity activities and surveys (知晓率, 满意率)
+    "patrols",  # patrol check-ins (巡查打卡): a grid and a time, never a track
     "indicators",  # aggregate figures per region and period, the grids' basic counts
     "workreport",  # the annual work report, generated from every app's data
     "suggest",  # the category suggested from a report's words (a model trained here)

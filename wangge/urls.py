@@ -25,6 +25,7 @@ urlpatterns = [
     path("services/", include("services.urls")),
     path("safety/", include("safety.urls")),
     path("surveys/", include("surveys.urls")),
+    path("patrols/", include("patrols.urls")),
     path("indicators/", include("indicators.urls")),
     path("workreport/", include("workreport.urls")),
     path("suggest/", include("suggest.urls")),
