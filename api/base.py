@@ -3,6 +3,7 @@ before its view runs, answered and declared in one place."""
 
 import functools
 
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError
@@ -18,15 +19,27 @@ JSON_NUL = b"\\u0000"
 
 def nul_input(request) -> str | None:
     """Where the request holds a NUL character, if it does: the path, a query parameter's name,
-    or the body (raw, or as JSON's escape)."""
+    a form field's (a multipart request's text parts; its photos are binary and hold NULs), or the
+    body (raw, or as JSON's escape)."""
     if "\x00" in request.path:
         return "path"
-    for name, values in request.GET.lists():
-        if "\x00" in name or any("\x00" in value for value in values):
-            return name.replace("\x00", "") or "query"
-    if request.method != "GET" and (b"\x00" in request.body or JSON_NUL in request.body):
+    for parameters in (request.GET, _form_fields(request)):
+        for name, values in parameters.lists():
+            if "\x00" in name or any("\x00" in value or "\\u0000" in value for value in values):
+                return name.replace("\x00", "") or "query"
+    if request.method == "GET" or _is_multipart(request):
+        return None
+    if b"\x00" in request.body or JSON_NUL in request.body:
         return "body"
     return None
+
+
+def _is_multipart(request) -> bool:
+    return request.content_type == "multipart/form-data"
+
+
+def _form_fields(request):
+    return request.POST if request.method != "GET" and _is_multipart(request) else QueryDict()
 
 
 class BearerAPI(NinjaAPI):

@@ -3,23 +3,25 @@ rules of the pages (cases.services, cases.selectors, the workflow's declarations
 client needs to fill a report (categories, the grid of a point). Its OpenAPI document is
 /api/v1/openapi.json, its interactive docs /api/v1/docs (served from this site, not a CDN)."""
 
+import pydantic
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Body, Query, Schema, Status
+from ninja import Body, File, Form, Query, Schema, Status, UploadedFile
 from ninja.errors import AuthenticationError, ValidationError
 
 from cases.attributes import choices_of, question
 from cases.catalogue import catalogue
 from cases.errors import CaseError, InputError
+from cases.fields import MultipleImageField
 from cases.forms import leaf_categories
 from cases.models import Case
 from cases.selectors import by_deadline, cases_awaiting, cases_visible_to, get_case_for
-from cases.services import take_action
-from cases.workflow import available_transitions
+from cases.workflow import available_transitions, find_transition
 from integrations.models import Intake
-from integrations.services import receive_report
+from integrations.services import StepConflict, receive_report, take_step
 from suggest.selectors import offered, suggest
 from suggest.services import log_suggestion, record_choice
 from territory.grid_index import PointOutsideCounty, locate_grid
@@ -27,6 +29,7 @@ from territory.selectors import outside_county_message
 
 from .auth import CredentialBearer
 from .base import BearerAPI
+from .patrols import router as patrols_router
 from .schemas import (
     MAX_SUGGESTION_TEXT,
     ActionOut,
@@ -50,6 +53,7 @@ api = BearerAPI(
 )
 MAX_PAGE = 100
 api.add_router("", territory_router)  # regions, grids as GeoJSON, departments
+api.add_router("", patrols_router)  # patrol check-ins
 
 
 # --- errors: the services' own words, as JSON -------------------------------------------------
@@ -68,6 +72,11 @@ def input_error(request, error: InputError):
 @api.exception_handler(CaseError)
 def case_error(request, error: CaseError):
     return api.create_response(request, {"detail": str(error), "errors": {}}, status=400)
+
+
+@api.exception_handler(StepConflict)
+def conflict(request, error: StepConflict):
+    return api.create_response(request, {"detail": str(error), "errors": {}}, status=409)
 
 
 @api.exception_handler(Http404)
@@ -159,20 +168,37 @@ def case_for_caller(request, code: str) -> Case:
     return intake.case
 
 
-@api.post(
-    "/cases",
-    response={201: CaseOut, 200: CaseOut, 400: Problem, 401: Problem},
-    summary="Report a case",
-    description="Answers 201 with the new case. With an `Idempotency-Key` header, a retry of the "
-    "same report answers 200 with the case already made, never a second one.",
-)
-def create_case(request, payload: CaseIn):
+def _idempotency_key(request) -> str:
+    return (request.headers.get("Idempotency-Key") or "").strip()[:100]
+
+
+def _checked_photos(photos) -> list:
+    """Uploaded photos, checked as the pages' photo field checks them (count, type, size)."""
+    try:
+        return MultipleImageField(required=False).clean(list(photos or []))
+    except forms.ValidationError as error:
+        raise InputError({"photos": list(error.messages)}) from None
+
+
+def _json_part(schema, text: str, part: str):
+    """A multipart request's JSON part, checked by the same schema as the JSON requests."""
+    try:
+        return schema.model_validate_json(text or "{}")
+    except pydantic.ValidationError as error:
+        errors: dict[str, list[str]] = {}
+        for item in error.errors():
+            field = str(item["loc"][-1]) if item.get("loc") else part
+            errors.setdefault(field, []).append(item.get("msg", ""))
+        raise InputError(errors) from None
+
+
+def _report(request, payload: CaseIn, photos=()):
     category = catalogue().leaf(payload.category)
     if category is None:
         raise InputError({"category": [_("No active leaf category with this code.")]})
     case, created = receive_report(
         request.credential,
-        idempotency_key=(request.headers.get("Idempotency-Key") or "").strip()[:100],
+        idempotency_key=_idempotency_key(request),
         category=category,
         description=payload.description,
         lon=payload.lon,
@@ -183,11 +209,36 @@ def create_case(request, payload: CaseIn):
         priority=payload.priority,
         attributes=payload.attributes,
         details=payload.details,
+        photos=photos,
     )
     if not created:  # a retry: the case as the caller may see it now
         return Status(200, case_out(case_for_caller(request, case.code), timezone.now()))
     record_choice(payload.suggestion_id, case)
     return Status(201, case_out(case, timezone.now()))  # as just filed: its places at hand
+
+
+@api.post(
+    "/cases",
+    response={201: CaseOut, 200: CaseOut, 400: Problem, 401: Problem},
+    summary="Report a case",
+    description="Answers 201 with the new case. With an `Idempotency-Key` header, a retry of the "
+    "same report answers 200 with the case already made, never a second one.",
+)
+def create_case(request, payload: CaseIn):
+    return _report(request, payload)
+
+
+@api.post(
+    "/cases/with-photos",
+    response={201: CaseOut, 200: CaseOut, 400: Problem, 401: Problem},
+    summary="Report a case with its photos",
+    description="multipart/form-data: the report of `POST /cases`, as JSON, in the part "
+    "`report`, and up to 9 photos in parts named `photos`. The case and its photos are filed "
+    "together or not at all; `Idempotency-Key` as for `POST /cases`.",
+)
+def create_case_with_photos(request, report: Form[str], photos: File[list[UploadedFile]] = None):
+    checked = _checked_photos(photos)
+    return _report(request, _json_part(CaseIn, report, "report"), checked)
 
 
 class CaseFilters(Schema):
@@ -248,19 +299,68 @@ def case_actions(request, code: str):
     return [{"action": t.action, "label": str(t.label)} for t in available_transitions(user, case)]
 
 
+def _act(request, code: str, action: str, inputs: dict, photos=()):
+    user = staff_user(request)
+    inputs = dict(inputs)
+    expected_status = str(inputs.pop("expected_status", None) or "")
+    if photos:
+        transition = find_transition(action)
+        if transition is None or "photos" not in {item.name for item in transition.inputs}:
+            raise InputError({"photos": [_("This step takes no photos.")]})
+        inputs["photos"] = photos
+    case, _taken = take_step(
+        request.credential,
+        get_case_for(user, code),
+        action,
+        inputs,
+        idempotency_key=_idempotency_key(request),
+        expected_status=expected_status,
+    )
+    return case_out(get_case_for(user, case.code), timezone.now())
+
+
+STEP_RULES = (
+    " With an `Idempotency-Key` header, a retry of a step already taken answers 200 with the "
+    "case, never a second step. With `expected_status` (the status the caller saw, e.g. from a "
+    "phone that queued the step without signal), a case that has moved on meanwhile answers 409 "
+    "saying what it is now, and nothing is done."
+)
+
+
 @api.post(
     "/cases/{code}/actions/{action}",
-    response={200: CaseOut, 400: Problem, 403: Problem, 404: Problem},
+    response={200: CaseOut, 400: Problem, 403: Problem, 404: Problem, 409: Problem},
     summary="Take a step",
     description="The body holds the step's inputs, as the case page's form does: `note`, and "
     "`department` (id), `extension_hours`, `rating`, `into` (the number of the case a "
     "duplicate is merged into) or `public_note` (shown on the case's public page) where the "
-    "step takes them.",
+    "step takes them." + STEP_RULES,
 )
 def act(request, code: str, action: str, inputs: Body[dict[str, str | int | None]] = None):
-    user = staff_user(request)
-    case = take_action(get_case_for(user, code), user, action, inputs or {})
-    return case_out(get_case_for(user, case.code), timezone.now())
+    return _act(request, code, action, inputs or {})
+
+
+class StepInputs(pydantic.RootModel[dict[str, str | int | None]]):
+    pass
+
+
+@api.post(
+    "/cases/{code}/actions/{action}/with-photos",
+    response={200: CaseOut, 400: Problem, 403: Problem, 404: Problem, 409: Problem},
+    summary="Take a step with photos",
+    description="multipart/form-data: the step's inputs of `POST /cases/{code}/actions/{action}`, "
+    "as JSON, in the part `inputs`, and up to 9 photos in parts named `photos`, for the steps "
+    "that take them (处置反馈's result, 核查's site)." + STEP_RULES,
+)
+def act_with_photos(
+    request,
+    code: str,
+    action: str,
+    inputs: Form[str] = "{}",
+    photos: File[list[UploadedFile]] = None,
+):
+    checked = _checked_photos(photos)
+    return _act(request, code, action, _json_part(StepInputs, inputs, "inputs").root, checked)
 
 
 # --- what a client needs to report ---------------------------------------------------------------

@@ -82,3 +82,32 @@ class Intake(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} ← {self.credential_id}"
+
+
+class StepReceipt(models.Model):
+    """A step taken through a staff token with the caller's idempotency key: a retried request (a
+    phone that lost the answer) gets the case back instead of a refusal or a second step."""
+
+    county_code = county_code_field()
+    credential = models.ForeignKey(
+        Credential, verbose_name=_("credential"), on_delete=models.PROTECT, related_name="steps"
+    )
+    idempotency_key = models.CharField(_("idempotency key"), max_length=100)
+    case = models.ForeignKey(
+        "cases.Case", verbose_name=_("case"), on_delete=models.CASCADE, related_name="receipts"
+    )
+    action = models.CharField(_("action"), max_length=32)
+    created_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("API step receipt")
+        verbose_name_plural = _("API step receipts")
+        constraints = [
+            county_id_unique("stepreceipt"),
+            models.UniqueConstraint(
+                fields=["credential", "idempotency_key"], name="one_step_per_idempotency_key"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.case_id} ← {self.credential_id}"

@@ -14,10 +14,11 @@ from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Source
-from cases.services import file_report, prepare_report
+from cases.errors import CaseError
+from cases.models import Case, Source, Status
+from cases.services import file_report, prepare_report, take_action
 
-from .models import Credential, Intake
+from .models import Credential, Intake, StepReceipt
 
 PREFIX_BYTES = 6  # 8 url-safe characters
 SECRET_BYTES = 24  # 32 url-safe characters
@@ -147,4 +148,61 @@ def receive_report(
         if earlier is None:
             raise
         return earlier, False
+    return case, True
+
+
+class StepConflict(CaseError):
+    """The case moved on since the caller saw it (a step queued on a phone without signal):
+    nothing is done, and the caller is told what the case is now."""
+
+
+def take_step(
+    credential: Credential,
+    case: Case,
+    action: str,
+    inputs: dict,
+    *,
+    idempotency_key: str = "",
+    expected_status: str = "",
+) -> tuple[Case, bool]:
+    """A step through a staff token: at most once per idempotency key, and only on the case as the
+    caller last saw it when `expected_status` is given. Answers (case, taken): a retry of a step
+    already taken gets the case back, taken False."""
+    earlier = (
+        idempotency_key
+        and StepReceipt.objects.filter(
+            credential=credential, idempotency_key=idempotency_key
+        ).first()
+    )
+    if earlier:
+        return Case.objects.get(pk=earlier.case_id), False
+    case = Case.objects.get(pk=case.pk)  # as it is now, not as the caller last read it
+    if expected_status and case.status != expected_status:
+        raise StepConflict(
+            _("Not done: the case is now “%(now)s”, no longer “%(then)s” as when you saw it.")
+            % {"now": case.get_status_display(), "then": Status(expected_status).label}
+        )
+    try:
+        with transaction.atomic():
+            case = take_action(case, credential.user, action, inputs)
+            if idempotency_key:
+                StepReceipt.objects.create(
+                    county_code=case.county_code,
+                    credential=credential,
+                    idempotency_key=idempotency_key,
+                    case=case,
+                    action=action,
+                )
+    except (IntegrityError, CaseError):
+        # The same key, sent twice at once: the other request took the step (this one then met
+        # the key, or the case already moved by it).
+        earlier = (
+            idempotency_key
+            and StepReceipt.objects.filter(
+                credential=credential, idempotency_key=idempotency_key
+            ).first()
+        )
+        if not earlier:
+            raise
+        return Case.objects.get(pk=earlier.case_id), False
     return case, True
