@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "safety",  # safe-unit creation (平安创建): inspections whose failed items become hazard cases
     "surveys",  # publicity activities and surveys (知晓率, 满意率)
     "patrols",  # patrol check-ins (巡查打卡): a grid and a time, never a track
+    "field",  # 网格通: the grid worker's app, installable, opens without signal
     "indicators",  # aggregate figures per region and period, the grids' basic counts
     "workreport",  # the annual work report, generated from every app's data
     "suggest",  # the category suggested from a report's words (a model trained here)
@@ -268,6 +269,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [csp.SELF],
         "font-src": [csp.SELF],
         "connect-src": [csp.SELF],
+        "manifest-src": [csp.SELF],  # the field app's manifest, and its service worker:
+        "worker-src": [csp.SELF],  # both would fall back to default-src, which is none
         "form-action": [csp.SELF],
         "base-uri": [csp.NONE],
         "object-src": [csp.NONE],

@@ -26,6 +26,7 @@ urlpatterns = [
     path("safety/", include("safety.urls")),
     path("surveys/", include("surveys.urls")),
     path("patrols/", include("patrols.urls")),
+    path("field/", include("field.urls")),
     path("indicators/", include("indicators.urls")),
     path("workreport/", include("workreport.urls")),
     path("suggest/", include("suggest.urls")),

@@ -1,0 +1,41 @@
+"""What the field app shows: the worker's queue as of the last time the phone had signal, and the
+files the phone keeps so that the app opens without it."""
+
+import hashlib
+from functools import cache
+
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
+
+from cases.selectors import by_deadline, cases_awaiting
+from staff.models import Role
+
+QUEUE_SHOWN = 50
+# The app shell: what the service worker keeps on the phone besides the page itself.
+SHELL_FILES = ("wangge/app.css", "field/field.css", "field/field.js", "field/icon.svg")
+
+
+def uses_the_field_app(user) -> bool:
+    return user.is_authenticated and user.role in (Role.GRID_WORKER, Role.INFORMANT)
+
+
+def queue_of(user):
+    cases = cases_awaiting(user).select_related("category", "village", "grid")
+    return list(by_deadline(cases)[:QUEUE_SHOWN])
+
+
+def shell_urls() -> list[str]:
+    return [static(path) for path in SHELL_FILES]
+
+
+@cache
+def shell_version() -> str:
+    """Changes when a file of the shell changes, so that phones fetch the new one (once per
+    process: the files change only with a deployment)."""
+    digest = hashlib.sha256()
+    for path in SHELL_FILES:
+        found = finders.find(path)
+        if found:
+            with open(found, "rb") as file:
+                digest.update(file.read())
+    return digest.hexdigest()[:12]

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "field"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
+]
