@@ -251,3 +251,41 @@ def people(categories, departments):
 
 # A point in grid 610722001001001 (west town, north village, first grid).
 IN_FIRST_GRID = (107.05, 33.15)
+
+
+@pytest.fixture
+def shipped(county, departments, categories):
+    """The shipped departments and every kind's categories, over the small county."""
+    from pathlib import Path
+
+    from cases.services import install_kind_categories
+    from staff.services import install_departments
+
+    root = Path(__file__).resolve().parent
+    install_departments((root / "staff" / "data" / "departments.csv").read_text(encoding="utf-8"))
+    install_kind_categories()
+    forget_catalogue()
+
+
+def handled_case(people, description: str = "垃圾堆积"):
+    """A street problem reported by the grid worker, handled by the urban department and waiting
+    for the grid worker's verification (核查). Needs the `rubbish_questions` fixture."""
+    from cases.services import report_case, take_action
+
+    lon, lat = IN_FIRST_GRID
+    case = report_case(
+        reporter=people["grid_worker"],
+        category=Category.objects.get(code="E0101"),
+        description=description,
+        lon=lon,
+        lat=lat,
+        attributes={"volume": 2},
+    )
+    for user, action, inputs in (
+        (people["town_operator"], "accept", {}),
+        (people["town_operator"], "dispatch", {}),
+        (people["urban_handler"], "start", {}),
+        (people["urban_handler"], "feed_back", {"note": "已清运"}),
+    ):
+        case = take_action(case, user, action, inputs)
+    return case

@@ -172,7 +172,7 @@ def _idempotency_key(request) -> str:
     return (request.headers.get("Idempotency-Key") or "").strip()[:100]
 
 
-def _checked_photos(photos) -> list:
+def checked_photos(photos) -> list:
     """Uploaded photos, checked as the pages' photo field checks them (count, type, size)."""
     try:
         return MultipleImageField(required=False).clean(list(photos or []))
@@ -180,7 +180,7 @@ def _checked_photos(photos) -> list:
         raise InputError({"photos": list(error.messages)}) from None
 
 
-def _json_part(schema, text: str, part: str):
+def json_part(schema, text: str, part: str):
     """A multipart request's JSON part, checked by the same schema as the JSON requests."""
     try:
         return schema.model_validate_json(text or "{}")
@@ -192,13 +192,15 @@ def _json_part(schema, text: str, part: str):
         raise InputError(errors) from None
 
 
-def _report(request, payload: CaseIn, photos=()):
+def file_api_report(credential, payload: CaseIn, photos=(), idempotency_key: str = ""):
+    """A report as the API takes it (also the field app's, sent late from a phone): filed once
+    per idempotency key, the suggestion it followed recorded. Answers (case, created)."""
     category = catalogue().leaf(payload.category)
     if category is None:
         raise InputError({"category": [_("No active leaf category with this code.")]})
     case, created = receive_report(
-        request.credential,
-        idempotency_key=_idempotency_key(request),
+        credential,
+        idempotency_key=idempotency_key,
         category=category,
         description=payload.description,
         lon=payload.lon,
@@ -211,9 +213,15 @@ def _report(request, payload: CaseIn, photos=()):
         details=payload.details,
         photos=photos,
     )
+    if created:
+        record_choice(payload.suggestion_id, case)
+    return case, created
+
+
+def _report(request, payload: CaseIn, photos=()):
+    case, created = file_api_report(request.credential, payload, photos, _idempotency_key(request))
     if not created:  # a retry: the case as the caller may see it now
         return Status(200, case_out(case_for_caller(request, case.code), timezone.now()))
-    record_choice(payload.suggestion_id, case)
     return Status(201, case_out(case, timezone.now()))  # as just filed: its places at hand
 
 
@@ -237,8 +245,8 @@ def create_case(request, payload: CaseIn):
     "together or not at all; `Idempotency-Key` as for `POST /cases`.",
 )
 def create_case_with_photos(request, report: Form[str], photos: File[list[UploadedFile]] = None):
-    checked = _checked_photos(photos)
-    return _report(request, _json_part(CaseIn, report, "report"), checked)
+    checked = checked_photos(photos)
+    return _report(request, json_part(CaseIn, report, "report"), checked)
 
 
 class CaseFilters(Schema):
@@ -359,8 +367,8 @@ def act_with_photos(
     inputs: Form[str] = "{}",
     photos: File[list[UploadedFile]] = None,
 ):
-    checked = _checked_photos(photos)
-    return _act(request, code, action, _json_part(StepInputs, inputs, "inputs").root, checked)
+    checked = checked_photos(photos)
+    return _act(request, code, action, json_part(StepInputs, inputs, "inputs").root, checked)
 
 
 # --- what a client needs to report ---------------------------------------------------------------

@@ -12,7 +12,13 @@ from staff.models import Role
 
 QUEUE_SHOWN = 50
 # The app shell: what the service worker keeps on the phone besides the page itself.
-SHELL_FILES = ("wangge/app.css", "field/field.css", "field/field.js", "field/icon.svg")
+SHELL_FILES = (
+    "wangge/app.css",
+    "cases/photos.js",
+    "field/field.css",
+    "field/field.js",
+    "field/icon.svg",
+)
 
 
 def uses_the_field_app(user) -> bool:
@@ -39,3 +45,26 @@ def shell_version() -> str:
             with open(found, "rb") as file:
                 digest.update(file.read())
     return digest.hexdigest()[:12]
+
+
+def report_choices(user) -> dict:
+    """What the report form needs without signal, kept with the page: the categories one reports
+    without a kind's own form (a dispute's parties are taken at the centre's form), each with its
+    questions as the API gives them, and the centre of the worker's grid."""
+    from api.views import question_out
+    from cases.forms import leaf_categories
+    from cases.kinds import get_kind
+
+    categories = [
+        {
+            "code": category.code,
+            "name": category.name,
+            "group": category.parent.name if category.parent else "",
+            "questions": [question_out(field) for field in category.report_fields.all()],
+        }
+        for category in leaf_categories().prefetch_related("report_fields")
+        if get_kind(category.case_kind).detail is None
+    ]
+    grid = user.region
+    centre = {"name": grid.name, "lon": grid.centroid_lon, "lat": grid.centroid_lat}
+    return {"categories": categories, "grid": centre if grid is not None else None}

@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="service_worker"),
+    path("hello/", views.hello, name="hello"),
+    path("send/report/", views.send_report, name="send_report"),
 ]

@@ -4,14 +4,21 @@ it names the deployment's own static file addresses)."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from .selectors import queue_of, shell_urls, shell_version, uses_the_field_app
+from api.schemas import CaseIn
+from api.views import checked_photos, file_api_report, json_part
+from cases.errors import CaseError, InputError
+
+from .selectors import queue_of, report_choices, shell_urls, shell_version, uses_the_field_app
+from .services import field_credential
 
 
 @never_cache
@@ -20,7 +27,11 @@ def home(request):
     """The worker's queue: kept by the phone, shown again without signal as of `synced_at`."""
     if not uses_the_field_app(request.user):
         raise PermissionDenied
-    context = {"cases": queue_of(request.user), "synced_at": timezone.localtime()}
+    context = {
+        "cases": queue_of(request.user),
+        "synced_at": timezone.localtime(),
+        "choices": report_choices(request.user),
+    }
     return render(request, "field/home.html", context)
 
 
@@ -57,3 +68,41 @@ def service_worker(request):
     )
     response["Service-Worker-Allowed"] = reverse("field:home")
     return response
+
+
+def _not_logged_in() -> JsonResponse:
+    return JsonResponse(
+        {"detail": _("Log in again to send what the phone keeps."), "errors": {}}, status=401
+    )
+
+
+@never_cache
+def hello(request):
+    """Before the phone sends what it kept: whether the session still holds, and the form token
+    that goes with it (the page the phone kept may be older than the last login)."""
+    if not uses_the_field_app(request.user):
+        return _not_logged_in()
+    return JsonResponse({"csrf": get_token(request), "username": request.user.username})
+
+
+@require_POST
+def send_report(request):
+    """A report kept on the phone, with its photos: filed once per `Idempotency-Key` (the key the
+    phone made when the worker saved it), 201 the first time, 200 with the same case after."""
+    if not uses_the_field_app(request.user):
+        return _not_logged_in()
+    try:
+        photos = checked_photos(request.FILES.getlist("photos"))
+        payload = json_part(CaseIn, request.POST.get("report", ""), "report")
+        case, created = file_api_report(
+            field_credential(request.user),
+            payload,
+            photos,
+            (request.headers.get("Idempotency-Key") or "").strip()[:100],
+        )
+    except InputError as error:
+        errors = {name: [str(m) for m in messages] for name, messages in error.errors.items()}
+        return JsonResponse({"detail": _("Check the values sent."), "errors": errors}, status=400)
+    except CaseError as error:
+        return JsonResponse({"detail": str(error), "errors": {}}, status=400)
+    return JsonResponse({"code": case.code}, status=201 if created else 200)

@@ -5,22 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from cases.catalogue import forget_catalogue
 from cases.errors import InputError
 from cases.models import Category, Source, Status
-from cases.services import install_kind_categories, report_case, take_action
+from cases.services import report_case, take_action
 from cases.workflow import available_transitions
 from conftest import IN_FIRST_GRID
-from staff.services import install_departments
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def shipped(county, departments, categories):
-    install_departments((ROOT / "staff" / "data" / "departments.csv").read_text(encoding="utf-8"))
-    install_kind_categories()
-    forget_catalogue()
 
 
 def asked(people, text="来电人咨询城乡居民医保今年的缴费截止时间"):

@@ -3,39 +3,16 @@ gone it still opens, showing the queue as it was and saying that there is no sig
 
 import pytest
 
-from cases.models import Category
-from cases.services import report_case, take_action
 from cases.tests.test_browser import browser, emptied_timeline, log_in  # noqa: F401 (fixtures)
-from conftest import IN_FIRST_GRID
+from conftest import IN_FIRST_GRID, handled_case
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 
 
-def handled(people):
-    """A case handled and waiting for the grid worker's verification (核查)."""
-    lon, lat = IN_FIRST_GRID
-    case = report_case(
-        reporter=people["grid_worker"],
-        category=Category.objects.get(code="E0101"),
-        description="垃圾堆积",
-        lon=lon,
-        lat=lat,
-        attributes={"volume": 2},
-    )
-    for user, action, inputs in (
-        (people["town_operator"], "accept", {}),
-        (people["town_operator"], "dispatch", {}),
-        (people["urban_handler"], "start", {}),
-        (people["urban_handler"], "feed_back", {"note": "已清运"}),
-    ):
-        case = take_action(case, user, action, inputs)
-    return case
-
-
 @pytest.fixture
 def to_verify(people, rubbish_questions):
-    return handled(people)
+    return handled_case(people)
 
 
 def test_the_app_opens_without_signal_showing_the_queue_as_it_was(
@@ -63,7 +40,9 @@ def test_the_app_opens_without_signal_showing_the_queue_as_it_was(
     assert {icon["sizes"] for icon in manifest["icons"]} >= {"192x192", "512x512"}
 
     context.set_offline(True)
-    later = handled(people)  # reaches the queue while the phone has no signal
+    later = handled_case(
+        people, "又一处垃圾堆积"
+    )  # reaches the queue while the phone has no signal
     page.reload()
 
     queue = page.inner_text(".field__queue")
@@ -77,3 +56,78 @@ def test_the_app_opens_without_signal_showing_the_queue_as_it_was(
     assert later.code in page.inner_text(".field__queue")  # fresh again with signal
     assert page.is_visible(".field__online")
     assert not problems, problems
+
+
+def small_photo(tmp_path, name: str, colour: str) -> str:
+    from PIL import Image
+
+    path = tmp_path / name
+    Image.new("RGB", (1200, 900), colour).save(path, "JPEG")
+    return str(path)
+
+
+def test_reports_saved_without_signal_arrive_once_each_with_their_photos(
+    emptied_timeline,  # noqa: F811
+    live_server,
+    browser,  # noqa: F811
+    people,
+    rubbish_questions,
+    tmp_path,
+):
+    from cases.models import Case
+    from integrations.models import Intake
+
+    lon, lat = IN_FIRST_GRID
+    context = browser.new_context(
+        viewport=PHONE,
+        locale="zh-CN",
+        is_mobile=True,
+        geolocation={"longitude": lon, "latitude": lat},
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    log_in(page, live_server.url, "grid_worker")
+    page.goto(f"{live_server.url}/field/")
+    page.evaluate("navigator.serviceWorker.ready")
+    context.set_offline(True)
+
+    for number, colour in ((1, "red"), (2, "blue")):
+        page.click(".field__report summary")
+        page.select_option("select[name=category]", "E0101")
+        page.fill("input[name='attr-volume']", "2")
+        page.fill("textarea[name=description]", f"第{number}处垃圾堆积")
+        page.click("#field-locate")
+        page.wait_for_selector("#field-place:has-text('已定位')")
+        page.set_input_files("input[name=photos]", small_photo(tmp_path, f"{number}.jpg", colour))
+        page.click("#field-report button[type=submit]")
+        page.wait_for_selector(f".outbox__item:has-text('第{number}处垃圾堆积')")
+
+    page.reload()  # still without signal: the phone kept both
+    assert page.locator(".outbox__item--waiting").count() == 2
+    assert not Case.objects.exists()
+
+    dropped = []
+
+    def drop_the_first_answer(route):
+        if dropped:
+            route.continue_()
+            return
+        route.fetch()  # the server files it; the answer is lost on the way back
+        dropped.append(route.request.headers["idempotency-key"])
+        route.abort()
+
+    page.route("**/field/send/report/", drop_the_first_answer)
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_function("() => window.navigator.onLine")
+    page.wait_for_function("() => document.querySelectorAll('.outbox__item--waiting').length < 2")
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # the next try, without waiting
+    page.wait_for_function("() => document.querySelectorAll('.outbox__item--sent').length == 2")
+
+    cases = list(Case.objects.order_by("pk"))
+    assert [case.description for case in cases] == ["第1处垃圾堆积", "第2处垃圾堆积"]
+    assert [case.photos.count() for case in cases] == [1, 1]
+    assert Intake.objects.filter(idempotency_key=dropped[0]).count() == 1
+    for case in cases:
+        assert f"已发送：案件{case.code}" in page.inner_text(".field__outbox")

@@ -3,31 +3,16 @@ most once per idempotency key, and refused plainly when the case moved on meanwh
 
 import pytest
 
-from cases.models import Category, Status
-from cases.services import report_case, take_action
-from conftest import IN_FIRST_GRID
+from cases.models import Status
+from cases.services import take_action
+from conftest import handled_case
 from integrations.models import StepReceipt
 from integrations.services import StepConflict, issue_credential, take_step
 
 
 @pytest.fixture
 def fed_back(people, rubbish_questions):
-    """A case handled and waiting for the grid worker's verification (核查)."""
-    lon, lat = IN_FIRST_GRID
-    case = report_case(
-        reporter=people["grid_worker"],
-        category=Category.objects.get(code="E0101"),
-        description="垃圾堆积",
-        lon=lon,
-        lat=lat,
-        attributes={"volume": 2},
-    )
-    operator = people["town_operator"]
-    case = take_action(case, operator, "accept")
-    case = take_action(case, operator, "dispatch")
-    handler = people["urban_handler"]
-    case = take_action(case, handler, "start")
-    return take_action(case, handler, "feed_back", {"note": "已清运"})
+    return handled_case(people)
 
 
 def test_a_retried_step_is_taken_once_and_answers_the_case(people, fed_back):

@@ -5,8 +5,6 @@ import pytest
 
 from cases.tests.test_browser import browser, emptied_timeline, log_in  # noqa: F401 (fixtures)
 
-from .test_suggestions import shipped  # noqa: F401 (fixture)
-
 pytestmark = pytest.mark.browser
 
 
@@ -14,7 +12,7 @@ def test_typing_the_description_chooses_the_category(
     transactional_db,
     live_server,
     browser,  # noqa: F811 (the fixture imported above)
-    shipped,  # noqa: F811
+    shipped,
     people,
 ):
     page = browser.new_page(locale="zh-CN")
@@ -35,7 +33,7 @@ def test_a_resident_typing_on_the_portal_gets_the_category_chosen_and_the_choice
     emptied_timeline,  # noqa: F811
     live_server,
     browser,  # noqa: F811
-    shipped,  # noqa: F811
+    shipped,
 ):
     from cases.models import Case
     from cases.tests.test_browser import pixel_of

@@ -7,26 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from cases.catalogue import forget_catalogue
 from cases.models import Case, Category
-from cases.services import install_kind_categories, report_case, take_action
+from cases.services import report_case, take_action
 from conftest import IN_FIRST_GRID
 from integrations.services import issue_credential
-from staff.services import install_departments
 from suggest.corpus import Labelled, load_corpus, training_set
 from suggest.model import ARTEFACT, fit, load
 from suggest.models import SuggestionLog
 from suggest.services import corrections
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def shipped(county, departments, categories):
-    """The shipped departments and every kind's categories, over the small county."""
-    install_departments((ROOT / "staff" / "data" / "departments.csv").read_text(encoding="utf-8"))
-    install_kind_categories()
-    forget_catalogue()
 
 
 @pytest.fixture

@@ -25,6 +25,11 @@
     return; // an old browser: the plain form
   }
 
+  // The field app (field/field.js) shrinks the photos it keeps on the phone the same way.
+  window.wanggeShrinkPhoto = function (file) {
+    return shrink(file);
+  };
+
   function fieldOf(input) {
     return input.closest("[data-photo-field]");
   }

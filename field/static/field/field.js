@@ -1,16 +1,223 @@
-// 网格通: installs the service worker that keeps the app on the phone, and says plainly when the
-// page shown is the one kept from the last time there was signal.
+// 网格通: installs the service worker that keeps the app on the phone; says plainly when the page
+// shown is the one kept from the last time there was signal; and keeps reports on the phone
+// (IndexedDB), each with the key the phone made when it was saved, sending them in order when
+// there is signal: on opening, when the signal returns, and after a failed try. The server files
+// a report once per key, so a report whose answer was lost is sent again without a second case.
 (function () {
   const script = document.currentScript;
+  const RETRY_MS = 15000;
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(script.dataset.worker).catch(() => {});
   }
-  function show() {
+
+  function showSignal() {
     const offline = !navigator.onLine;
     document.querySelectorAll(".field__offline").forEach((element) => { element.hidden = !offline; });
     document.querySelectorAll(".field__online").forEach((element) => { element.hidden = offline; });
   }
-  window.addEventListener("online", show);
-  window.addEventListener("offline", show);
-  document.addEventListener("DOMContentLoaded", show);
+  window.addEventListener("online", showSignal);
+  window.addEventListener("offline", showSignal);
+
+  // --- the reports kept on the phone -------------------------------------------------------------
+
+  function database() {
+    return new Promise((resolve, reject) => {
+      const opening = indexedDB.open("wangge-field", 1);
+      opening.onupgradeneeded = () => opening.result.createObjectStore("outbox", { keyPath: "key" });
+      opening.onsuccess = () => resolve(opening.result);
+      opening.onerror = () => reject(opening.error);
+    });
+  }
+
+  function store(mode, work) {
+    return database().then((db) => new Promise((resolve, reject) => {
+      const transaction = db.transaction("outbox", mode);
+      const result = work(transaction.objectStore("outbox"));
+      transaction.oncomplete = () => resolve(result && result.result);
+      transaction.onerror = () => reject(transaction.error);
+    }));
+  }
+
+  const kept = () => store("readonly", (outbox) => outbox.getAll())
+    .then((items) => items.sort((a, b) => a.saved - b.saved));
+  const keep = (item) => store("readwrite", (outbox) => outbox.put(item));
+
+  function newKey() {
+    if (crypto.randomUUID) return crypto.randomUUID();
+    return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
+  // --- the page ----------------------------------------------------------------------------------
+
+  document.addEventListener("DOMContentLoaded", () => {
+    showSignal();
+    const form = document.getElementById("field-report");
+    if (!form || !window.indexedDB) return; // an old browser: the ordinary report form
+    const texts = document.getElementById("field-texts").dataset;
+    const choices = JSON.parse(document.getElementById("field-choices").textContent);
+    const byCode = new Map(choices.categories.map((category) => [category.code, category]));
+    const select = form.elements.category;
+    const outbox = document.getElementById("outbox");
+    const note = document.getElementById("outbox-note");
+    let position = null;
+    let sending = false;
+
+    document.querySelector(".field__report").hidden = false;
+    choices.categories.forEach((category) => {
+      select.add(new Option(`${category.group} › ${category.name}`, category.code));
+    });
+    select.addEventListener("change", () => askQuestions(byCode.get(select.value)));
+
+    function askQuestions(category) {
+      const box = document.getElementById("field-questions");
+      box.replaceChildren();
+      (category ? category.questions : []).forEach((question) => {
+        const label = document.createElement("label");
+        label.textContent = question.question + (question.required ? " *" : "");
+        let input;
+        if (question.datatype === "singlevaluelist" || question.datatype === "multivaluelist") {
+          input = document.createElement("select");
+          input.multiple = question.datatype === "multivaluelist";
+          if (!input.multiple) input.add(new Option("—", ""));
+          question.choices.forEach((choice) => input.add(new Option(choice.name, choice.key)));
+        } else if (question.datatype === "text") {
+          input = document.createElement("textarea");
+        } else {
+          input = document.createElement("input");
+          input.type = { number: "number", datetime: "datetime-local" }[question.datatype] || "text";
+          if (input.type === "number") input.step = "any";
+        }
+        input.name = `attr-${question.code}`;
+        input.dataset.code = question.code;
+        input.dataset.datatype = question.datatype;
+        label.appendChild(input);
+        box.appendChild(label);
+      });
+    }
+
+    function answers() {
+      const found = {};
+      form.querySelectorAll("[data-code]").forEach((input) => {
+        let value = input.multiple ? Array.from(input.selectedOptions, (o) => o.value) : input.value.trim();
+        if (value === "" || (Array.isArray(value) && !value.length)) return;
+        if (input.dataset.datatype === "number") value = Number(value);
+        found[input.dataset.code] = value;
+      });
+      return found;
+    }
+
+    document.getElementById("field-locate").addEventListener("click", () => {
+      const place = document.getElementById("field-place");
+      if (!navigator.geolocation) { place.textContent = texts.noPosition; return; }
+      navigator.geolocation.getCurrentPosition(
+        (found) => {
+          position = { lon: found.coords.longitude, lat: found.coords.latitude };
+          place.textContent = texts.located.replace("{metres}", Math.round(found.coords.accuracy));
+        },
+        () => { place.textContent = texts.noPosition; },
+        { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 },
+      );
+    });
+
+    function shrunk(files) {
+      const shrink = window.wanggeShrinkPhoto || ((file) => Promise.resolve(file));
+      return Promise.all(Array.from(files, (file) => shrink(file)));
+    }
+
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const errors = document.getElementById("field-errors");
+      const description = form.elements.description.value.trim();
+      if (!select.value || !description) {
+        errors.textContent = texts.missing;
+        errors.hidden = false;
+        return;
+      }
+      errors.hidden = true;
+      const place = position || choices.grid || {};
+      const report = {
+        category: select.value,
+        description,
+        lon: place.lon,
+        lat: place.lat,
+        attributes: answers(),
+      };
+      shrunk(form.elements.photos.files)
+        .then((photos) => keep({ key: newKey(), saved: Date.now(), state: "waiting", report, photos }))
+        .then(() => {
+          form.reset();
+          askQuestions(null);
+          position = null;
+          document.querySelector(".field__report").open = false;
+          return show();
+        })
+        .then(send);
+    });
+
+    function show() {
+      return kept().then((items) => {
+        document.querySelector(".field__outbox").hidden = !items.length;
+        outbox.replaceChildren(...items.map((item) => {
+          const row = document.createElement("li");
+          row.className = `outbox__item outbox__item--${item.state}`;
+          row.dataset.key = item.key;
+          const title = document.createElement("strong");
+          title.textContent = (byCode.get(item.report.category) || { name: item.report.category }).name;
+          const state = document.createElement("span");
+          state.className = "outbox__state";
+          state.textContent = {
+            waiting: texts.waiting,
+            sending: texts.sending,
+            sent: texts.sent.replace("{code}", item.code || ""),
+            refused: `${texts.refused} ${item.error || ""}`,
+          }[item.state];
+          const words = document.createElement("span");
+          words.className = "muted";
+          words.textContent = item.report.description;
+          row.append(title, " · ", state, words);
+          return row;
+        }));
+      });
+    }
+
+    // In order, one at a time; a report the server refused stays on the phone, said plainly.
+    function send() {
+      if (sending || !navigator.onLine) return Promise.resolve();
+      sending = true;
+      let retry = false;
+      const finish = () => { sending = false; if (retry) setTimeout(send, RETRY_MS); return show(); };
+      return fetch(script.dataset.hello, { credentials: "same-origin", cache: "no-store" })
+        .then((answer) => answer.json().then((body) => ({ ok: answer.ok, body })))
+        .then(({ ok, body }) => {
+          note.hidden = ok;
+          if (!ok) { note.textContent = texts.login; throw new Error(texts.login); }
+          return kept().then((items) => items.filter((item) => item.state === "waiting")
+            .reduce((done, item) => done.then(() => sendOne(item, body.csrf)), Promise.resolve()));
+        })
+        .catch(() => { retry = true; })
+        .then(finish);
+    }
+
+    function sendOne(item, csrf) {
+      const body = new FormData();
+      body.append("report", JSON.stringify(item.report));
+      item.photos.forEach((photo, number) => body.append("photos", photo, photo.name || `photo-${number}.jpg`));
+      return fetch(script.dataset.send, {
+        method: "POST",
+        body,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrf, "Idempotency-Key": item.key },
+      }).then((answer) => answer.json().then((reply) => {
+        if (answer.ok) return keep({ ...item, state: "sent", code: reply.code, photos: [] });
+        if (answer.status === 400) {
+          const said = Object.values(reply.errors || {}).flat().join(" ") || reply.detail;
+          return keep({ ...item, state: "refused", error: said });
+        }
+        throw new Error(reply.detail); // not logged in, or the server is not well: try again later
+      }));
+    }
+
+    window.addEventListener("online", send);
+    show().then(send);
+  });
 })();
