@@ -307,8 +307,10 @@ def case_actions(request, code: str):
     return [{"action": t.action, "label": str(t.label)} for t in available_transitions(user, case)]
 
 
-def _act(request, code: str, action: str, inputs: dict, photos=()):
-    user = staff_user(request)
+def take_api_step(credential, user, code: str, action: str, inputs: dict, photos=(), key=""):
+    """A step as the API takes it (also the field app's, sent late from a phone): its photos only
+    where the step takes them, once per idempotency key, refused with StepConflict when the case
+    is no longer in `expected_status`. Answers the case as the user may see it now."""
     inputs = dict(inputs)
     expected_status = str(inputs.pop("expected_status", None) or "")
     if photos:
@@ -317,14 +319,21 @@ def _act(request, code: str, action: str, inputs: dict, photos=()):
             raise InputError({"photos": [_("This step takes no photos.")]})
         inputs["photos"] = photos
     case, _taken = take_step(
-        request.credential,
+        credential,
         get_case_for(user, code),
         action,
         inputs,
-        idempotency_key=_idempotency_key(request),
+        idempotency_key=key,
         expected_status=expected_status,
     )
-    return case_out(get_case_for(user, case.code), timezone.now())
+    return get_case_for(user, case.code)
+
+
+def _act(request, code: str, action: str, inputs: dict, photos=()):
+    user = staff_user(request)
+    key = _idempotency_key(request)
+    case = take_api_step(request.credential, user, code, action, inputs, photos, key)
+    return case_out(case, timezone.now())
 
 
 STEP_RULES = (

@@ -68,3 +68,28 @@ def report_choices(user) -> dict:
     grid = user.region
     centre = {"name": grid.name, "lon": grid.centroid_lon, "lat": grid.centroid_lat}
     return {"categories": categories, "grid": centre if grid is not None else None}
+
+
+def steps_of(user, cases) -> dict[str, dict]:
+    """The steps the worker may take on each case of the queue, as the app offers them offline:
+    what the case was when the page was made (the server refuses a step on a case that moved
+    on), and each step's label, whether it needs a note and whether it takes photos."""
+    from cases.workflow import available_transitions
+
+    return {
+        case.code: {
+            "status": case.status,
+            "steps": [
+                {
+                    "action": transition.action,
+                    "label": str(transition.label),
+                    "note_label": str(transition.note_label or ""),
+                    "note_required": transition.note_required,
+                    "photos": "photos" in {item.name for item in transition.inputs},
+                }
+                for transition in available_transitions(user, case)
+                if all(item.name == "photos" for item in transition.inputs)
+            ],
+        }
+        for case in cases
+    }

@@ -9,4 +9,5 @@ urlpatterns = [
     path("sw.js", views.service_worker, name="service_worker"),
     path("hello/", views.hello, name="hello"),
     path("send/report/", views.send_report, name="send_report"),
+    path("send/step/<str:code>/<str:action>/", views.send_step, name="send_step"),
 ]

@@ -3,7 +3,7 @@ it names the deployment's own static file addresses)."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import JsonResponse
+from django.http import Http404, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.templatetags.static import static
@@ -14,10 +14,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from api.schemas import CaseIn
-from api.views import checked_photos, file_api_report, json_part
+from api.views import StepInputs, checked_photos, file_api_report, json_part, take_api_step
 from cases.errors import CaseError, InputError
+from integrations.services import StepConflict
 
-from .selectors import queue_of, report_choices, shell_urls, shell_version, uses_the_field_app
+from .selectors import (
+    queue_of,
+    report_choices,
+    shell_urls,
+    shell_version,
+    steps_of,
+    uses_the_field_app,
+)
 from .services import field_credential
 
 
@@ -27,10 +35,12 @@ def home(request):
     """The worker's queue: kept by the phone, shown again without signal as of `synced_at`."""
     if not uses_the_field_app(request.user):
         raise PermissionDenied
+    cases = queue_of(request.user)
     context = {
-        "cases": queue_of(request.user),
+        "cases": cases,
         "synced_at": timezone.localtime(),
         "choices": report_choices(request.user),
+        "steps": steps_of(request.user, cases),
     }
     return render(request, "field/home.html", context)
 
@@ -106,3 +116,35 @@ def send_report(request):
     except CaseError as error:
         return JsonResponse({"detail": str(error), "errors": {}}, status=400)
     return JsonResponse({"code": case.code}, status=201 if created else 200)
+
+
+@require_POST
+def send_step(request, code: str, action: str):
+    """A step kept on the phone (核查 with its photo, 返工), sent late: taken once per key, and
+    refused with 409 when the case moved on since the worker saw it (`expected_status`)."""
+    if not uses_the_field_app(request.user):
+        return _not_logged_in()
+    try:
+        photos = checked_photos(request.FILES.getlist("photos"))
+        inputs = json_part(StepInputs, request.POST.get("inputs", ""), "inputs").root
+        case = take_api_step(
+            field_credential(request.user),
+            request.user,
+            code,
+            action,
+            inputs,
+            photos,
+            (request.headers.get("Idempotency-Key") or "").strip()[:100],
+        )
+    except Http404:
+        return JsonResponse(
+            {"detail": _("No such case that you may open."), "errors": {}}, status=404
+        )
+    except StepConflict as error:
+        return JsonResponse({"detail": str(error), "errors": {}}, status=409)
+    except InputError as error:
+        errors = {name: [str(m) for m in messages] for name, messages in error.errors.items()}
+        return JsonResponse({"detail": _("Check the values sent."), "errors": errors}, status=400)
+    except CaseError as error:
+        return JsonResponse({"detail": str(error), "errors": {}}, status=400)
+    return JsonResponse({"code": case.code, "status": case.get_status_display()})

@@ -3,6 +3,7 @@ gone it still opens, showing the queue as it was and saying that there is no sig
 
 import pytest
 
+from cases.services import take_action
 from cases.tests.test_browser import browser, emptied_timeline, log_in  # noqa: F401 (fixtures)
 from conftest import IN_FIRST_GRID, handled_case
 
@@ -131,3 +132,48 @@ def test_reports_saved_without_signal_arrive_once_each_with_their_photos(
     assert Intake.objects.filter(idempotency_key=dropped[0]).count() == 1
     for case in cases:
         assert f"已发送：案件{case.code}" in page.inner_text(".field__outbox")
+
+
+def test_a_verification_saved_without_signal_is_taken_and_one_on_a_case_that_moved_on_is_not(
+    emptied_timeline,  # noqa: F811
+    live_server,
+    browser,  # noqa: F811
+    people,
+    rubbish_questions,
+    tmp_path,
+):
+    from cases.models import Case, Status
+
+    first, second = handled_case(people, "东头垃圾"), handled_case(people, "西头垃圾")
+    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    log_in(page, live_server.url, "grid_worker")
+    page.goto(f"{live_server.url}/field/")
+    page.evaluate("navigator.serviceWorker.ready")
+    context.set_offline(True)
+    page.reload()
+
+    for case, note in ((first, "现场已清理干净"), (second, "已清理")):
+        row = page.locator(f".field__queue li[data-code='{case.code}']")
+        row.locator("button[data-action=verify]").click()
+        row.locator("textarea[name=note]").fill(note)
+        row.locator("input[name=photos]").set_input_files(
+            small_photo(tmp_path, f"{note}.jpg", "green")
+        )
+        row.locator(".field__step button[type=submit]").click()
+        page.wait_for_selector(f".outbox__item:has-text('{note}')")
+    # Meanwhile, from another phone: the second was sent back for rework.
+    take_action(second, people["grid_worker"], "rework", {"note": "还有一袋没清走"})
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector(".outbox__item--sent")
+    page.wait_for_selector(".outbox__item--conflict")
+
+    first, second = Case.objects.get(pk=first.pk), Case.objects.get(pk=second.pk)
+    assert first.status == Status.VERIFIED
+    assert first.photos.filter(stage=Status.VERIFIED).count() == 1
+    assert second.status == Status.HANDLING and not second.timeline.filter(action="verify")
+    conflict = page.inner_text(".outbox__item--conflict")
+    assert "案件现在是“处置中”" in conflict

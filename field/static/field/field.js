@@ -62,6 +62,8 @@
     let position = null;
     let sending = false;
 
+    const steps = JSON.parse(document.getElementById("field-steps").textContent);
+    document.querySelectorAll(".field__queue li[data-code]").forEach((row) => offerSteps(row, steps[row.dataset.code]));
     document.querySelector(".field__report").hidden = false;
     choices.categories.forEach((category) => {
       select.add(new Option(`${category.group} › ${category.name}`, category.code));
@@ -154,6 +156,80 @@
         .then(send);
     });
 
+    // The worker's steps on a case of the queue (核查 with its photo, 返工), kept like a report.
+    function offerSteps(row, offered) {
+      if (!offered || !offered.steps.length) return;
+      const bar = document.createElement("p");
+      bar.className = "field__steps";
+      offered.steps.forEach((step) => {
+        const button = document.createElement("button");
+        button.type = "button";
+        button.className = "button button--small";
+        button.dataset.action = step.action;
+        button.textContent = step.label;
+        button.addEventListener("click", () => openStep(row, offered.status, step));
+        bar.appendChild(button);
+      });
+      row.appendChild(bar);
+    }
+
+    function openStep(row, status, step) {
+      row.querySelectorAll(".field__step").forEach((open) => open.remove());
+      const box = document.createElement("form");
+      box.className = "field__step";
+      box.noValidate = true;
+      const noteLabel = document.createElement("label");
+      noteLabel.textContent = (step.note_label || texts.note) + (step.note_required ? " *" : "");
+      const note = document.createElement("textarea");
+      note.name = "note";
+      note.rows = 2;
+      noteLabel.appendChild(note);
+      box.appendChild(noteLabel);
+      let photos = null;
+      if (step.photos) {
+        const photosLabel = document.createElement("label");
+        photosLabel.textContent = texts.photos;
+        photos = document.createElement("input");
+        photos.type = "file";
+        photos.name = "photos";
+        photos.accept = "image/*";
+        photos.multiple = true;
+        photosLabel.appendChild(photos);
+        box.appendChild(photosLabel);
+      }
+      const problem = document.createElement("p");
+      problem.className = "errors";
+      problem.hidden = true;
+      const save = document.createElement("button");
+      save.type = "submit";
+      save.className = "button button--primary";
+      save.textContent = `${step.label} · ${texts.save}`;
+      box.append(problem, save);
+      box.addEventListener("submit", (event) => {
+        event.preventDefault();
+        if (step.note_required && !note.value.trim()) {
+          problem.textContent = texts.reason;
+          problem.hidden = false;
+          return;
+        }
+        shrunk(photos ? photos.files : [])
+          .then((kept) => keep({
+            key: newKey(),
+            saved: Date.now(),
+            state: "waiting",
+            kind: "step",
+            code: row.dataset.code,
+            action: step.action,
+            label: step.label,
+            inputs: { note: note.value.trim(), expected_status: status },
+            photos: kept,
+          }))
+          .then(() => { box.remove(); return show(); })
+          .then(send);
+      });
+      row.appendChild(box);
+    }
+
     function show() {
       return kept().then((items) => {
         document.querySelector(".field__outbox").hidden = !items.length;
@@ -162,18 +238,23 @@
           row.className = `outbox__item outbox__item--${item.state}`;
           row.dataset.key = item.key;
           const title = document.createElement("strong");
-          title.textContent = (byCode.get(item.report.category) || { name: item.report.category }).name;
+          title.textContent = item.kind === "step"
+            ? `${item.label} · ${item.code}`
+            : (byCode.get(item.report.category) || { name: item.report.category }).name;
           const state = document.createElement("span");
           state.className = "outbox__state";
           state.textContent = {
             waiting: texts.waiting,
             sending: texts.sending,
-            sent: texts.sent.replace("{code}", item.code || ""),
+            sent: item.kind === "step"
+              ? texts.done.replace("{code}", item.code).replace("{status}", item.status || "")
+              : texts.sent.replace("{code}", item.code || ""),
             refused: `${texts.refused} ${item.error || ""}`,
+            conflict: item.error, // the server's words: what the case is now
           }[item.state];
           const words = document.createElement("span");
           words.className = "muted";
-          words.textContent = item.report.description;
+          words.textContent = item.kind === "step" ? item.inputs.note : item.report.description;
           row.append(title, " · ", state, words);
           return row;
         }));
@@ -199,6 +280,31 @@
     }
 
     function sendOne(item, csrf) {
+      return item.kind === "step" ? sendStep(item, csrf) : sendReport(item, csrf);
+    }
+
+    function sendStep(item, csrf) {
+      const body = new FormData();
+      body.append("inputs", JSON.stringify(item.inputs));
+      item.photos.forEach((photo, number) => body.append("photos", photo, photo.name || `photo-${number}.jpg`));
+      const address = texts.stepSend.replace("CODE", item.code).replace("ACTION", item.action);
+      return fetch(address, {
+        method: "POST",
+        body,
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrf, "Idempotency-Key": item.key },
+      }).then((answer) => answer.json().then((reply) => {
+        if (answer.ok) return keep({ ...item, state: "sent", status: reply.status, photos: [] });
+        if (answer.status === 409) return keep({ ...item, state: "conflict", error: reply.detail });
+        if (answer.status === 400 || answer.status === 404) {
+          const said = Object.values(reply.errors || {}).flat().join(" ") || reply.detail;
+          return keep({ ...item, state: "refused", error: said });
+        }
+        throw new Error(reply.detail);
+      }));
+    }
+
+    function sendReport(item, csrf) {
       const body = new FormData();
       body.append("report", JSON.stringify(item.report));
       item.photos.forEach((photo, number) => body.append("photos", photo, photo.name || `photo-${number}.jpg`));
