@@ -1,6 +1,9 @@
 """The field app's page, its manifest and its service worker (field/sw.js, rendered here so that
 it names the deployment's own static file addresses)."""
 
+import json
+from datetime import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
@@ -17,6 +20,7 @@ from api.schemas import CaseIn
 from api.views import StepInputs, checked_photos, file_api_report, json_part, take_api_step
 from cases.errors import CaseError, InputError
 from integrations.services import StepConflict
+from patrols.services import PatrolRefused, check_in
 
 from .selectors import (
     queue_of,
@@ -148,3 +152,29 @@ def send_step(request, code: str, action: str):
     except CaseError as error:
         return JsonResponse({"detail": str(error), "errors": {}}, status=400)
     return JsonResponse({"code": case.code, "status": case.get_status_display()})
+
+
+@require_POST
+def send_patrol(request):
+    """A patrol check-in kept on the phone (the position of that moment, and its time), sent late:
+    the grid is found, the position dropped (patrols.services.check_in), once per key."""
+    if not uses_the_field_app(request.user):
+        return _not_logged_in()
+    try:
+        sent = json.loads(request.body or b"{}")
+        lon, lat = float(sent["lon"]), float(sent["lat"])
+        at = datetime.fromisoformat(sent["at"]) if sent.get("at") else None
+    except (ValueError, TypeError, KeyError):
+        return JsonResponse({"detail": _("Check the values sent."), "errors": {}}, status=400)
+    try:
+        checkin, created = check_in(
+            request.user,
+            lon=lon,
+            lat=lat,
+            at=at,
+            client_key=(request.headers.get("Idempotency-Key") or "").strip()[:100],
+        )
+    except PatrolRefused as error:
+        return JsonResponse({"detail": str(error), "errors": {}}, status=400)
+    answer = {"grid_name": checkin.grid.name, "at": timezone.localtime(checkin.at).isoformat()}
+    return JsonResponse(answer, status=201 if created else 200)

@@ -87,7 +87,7 @@ def test_reports_saved_without_signal_arrive_once_each_with_their_photos(
         permissions=["geolocation"],
     )
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(45_000)  # sending retries every 5 s
     log_in(page, live_server.url, "grid_worker")
     page.goto(f"{live_server.url}/field/")
     page.evaluate("navigator.serviceWorker.ready")
@@ -147,7 +147,7 @@ def test_a_verification_saved_without_signal_is_taken_and_one_on_a_case_that_mov
     first, second = handled_case(people, "东头垃圾"), handled_case(people, "西头垃圾")
     context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    page.set_default_timeout(45_000)  # sending retries every 5 s
     log_in(page, live_server.url, "grid_worker")
     page.goto(f"{live_server.url}/field/")
     page.evaluate("navigator.serviceWorker.ready")
@@ -168,8 +168,8 @@ def test_a_verification_saved_without_signal_is_taken_and_one_on_a_case_that_mov
 
     context.set_offline(False)
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    page.wait_for_selector(".outbox__item--sent")
     page.wait_for_selector(".outbox__item--conflict")
+    page.wait_for_selector(".outbox__item--sent")
 
     first, second = Case.objects.get(pk=first.pk), Case.objects.get(pk=second.pk)
     assert first.status == Status.VERIFIED
@@ -177,3 +177,49 @@ def test_a_verification_saved_without_signal_is_taken_and_one_on_a_case_that_mov
     assert second.status == Status.HANDLING and not second.timeline.filter(action="verify")
     conflict = page.inner_text(".outbox__item--conflict")
     assert "案件现在是“处置中”" in conflict
+
+
+def test_a_patrol_checked_in_without_signal_arrives_once_and_the_phone_forgets_the_position(
+    emptied_timeline,  # noqa: F811
+    live_server,
+    browser,  # noqa: F811
+    people,
+):
+    from patrols.models import PatrolCheckIn
+
+    lon, lat = IN_FIRST_GRID
+    context = browser.new_context(
+        viewport=PHONE,
+        locale="zh-CN",
+        is_mobile=True,
+        geolocation={"longitude": lon, "latitude": lat},
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    page.set_default_timeout(45_000)  # sending retries every 5 s
+    log_in(page, live_server.url, "grid_worker")
+    page.goto(f"{live_server.url}/field/")
+    page.evaluate("navigator.serviceWorker.ready")
+    context.set_offline(True)
+    page.click("#field-patrol")
+    page.wait_for_selector(".outbox__item--waiting:has-text('巡查打卡')")
+    assert not PatrolCheckIn.objects.exists()
+
+    context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.wait_for_selector(".outbox__item--sent:has-text('已打卡')")
+    page.evaluate("window.dispatchEvent(new Event('online'))")  # nothing left to send twice
+
+    checkin = PatrolCheckIn.objects.get()
+    assert checkin.grid == people["grid_worker"].region
+    assert people["grid_worker"].region.name in page.inner_text(".outbox__item--sent")
+    kept = page.evaluate(
+        """() => new Promise((resolve) => {
+            const opening = indexedDB.open("wangge-field", 1);
+            opening.onsuccess = () => {
+              const all = opening.result.transaction("outbox").objectStore("outbox").getAll();
+              all.onsuccess = () => resolve(all.result);
+            };
+        })"""
+    )
+    assert [item["kind"] for item in kept] == ["patrol"] and "position" not in kept[0]

@@ -5,7 +5,7 @@
 // a report once per key, so a report whose answer was lost is sent again without a second case.
 (function () {
   const script = document.currentScript;
-  const RETRY_MS = 15000;
+  const RETRY_MS = 5000; // after a failed try, while the phone says it has signal
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(script.dataset.worker).catch(() => {});
   }
@@ -65,6 +65,23 @@
     const steps = JSON.parse(document.getElementById("field-steps").textContent);
     document.querySelectorAll(".field__queue li[data-code]").forEach((row) => offerSteps(row, steps[row.dataset.code]));
     document.querySelector(".field__report").hidden = false;
+    document.querySelector(".field__patrol").hidden = !navigator.geolocation;
+    document.getElementById("field-patrol").addEventListener("click", () => {
+      const place = document.getElementById("field-place");
+      navigator.geolocation.getCurrentPosition(
+        (found) => keep({
+          key: newKey(),
+          saved: Date.now(),
+          state: "waiting",
+          kind: "patrol",
+          at: new Date().toISOString(),
+          position: { lon: found.coords.longitude, lat: found.coords.latitude },
+          photos: [],
+        }).then(show).then(send),
+        () => { place.textContent = texts.noPosition; },
+        { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 },
+      );
+    });
     choices.categories.forEach((category) => {
       select.add(new Option(`${category.group} › ${category.name}`, category.code));
     });
@@ -232,33 +249,46 @@
 
     function show() {
       return kept().then((items) => {
-        document.querySelector(".field__outbox").hidden = !items.length;
-        outbox.replaceChildren(...items.map((item) => {
-          const row = document.createElement("li");
-          row.className = `outbox__item outbox__item--${item.state}`;
-          row.dataset.key = item.key;
-          const title = document.createElement("strong");
-          title.textContent = item.kind === "step"
-            ? `${item.label} · ${item.code}`
-            : (byCode.get(item.report.category) || { name: item.report.category }).name;
-          const state = document.createElement("span");
-          state.className = "outbox__state";
-          state.textContent = {
-            waiting: texts.waiting,
-            sending: texts.sending,
-            sent: item.kind === "step"
-              ? texts.done.replace("{code}", item.code).replace("{status}", item.status || "")
-              : texts.sent.replace("{code}", item.code || ""),
-            refused: `${texts.refused} ${item.error || ""}`,
-            conflict: item.error, // the server's words: what the case is now
-          }[item.state];
-          const words = document.createElement("span");
-          words.className = "muted";
-          words.textContent = item.kind === "step" ? item.inputs.note : item.report.description;
-          row.append(title, " · ", state, words);
-          return row;
-        }));
+        render(items);
+        return items;
       });
+    }
+
+    function render(items) {
+      document.querySelector(".field__outbox").hidden = !items.length;
+      outbox.replaceChildren(...items.map((item) => {
+        const row = document.createElement("li");
+        row.className = `outbox__item outbox__item--${item.state}`;
+        row.dataset.key = item.key;
+        const title = document.createElement("strong");
+        title.textContent = {
+          step: () => `${item.label} · ${item.code}`,
+          patrol: () => texts.patrol,
+          report: () => (byCode.get(item.report.category) || { name: item.report.category }).name,
+        }[item.kind || "report"]();
+        const state = document.createElement("span");
+        state.className = "outbox__state";
+        state.textContent = {
+          waiting: texts.waiting,
+          sending: texts.sending,
+          sent: {
+            step: () => texts.done.replace("{code}", item.code).replace("{status}", item.status || ""),
+            patrol: () => texts.patrolled.replace("{grid}", item.grid || ""),
+            report: () => texts.sent.replace("{code}", item.code || ""),
+          }[item.kind || "report"](),
+          refused: `${texts.refused} ${item.error || ""}`,
+          conflict: item.error, // the server's words: what the case is now
+        }[item.state];
+        const words = document.createElement("span");
+        words.className = "muted";
+        words.textContent = {
+          step: () => item.inputs.note,
+          patrol: () => new Date(item.at).toLocaleString(),
+          report: () => item.report.description,
+        }[item.kind || "report"]();
+        row.append(title, " · ", state, words);
+        return row;
+      }));
     }
 
     // In order, one at a time; a report the server refused stays on the phone, said plainly.
@@ -266,7 +296,11 @@
       if (sending || !navigator.onLine) return Promise.resolve();
       sending = true;
       let retry = false;
-      const finish = () => { sending = false; if (retry) setTimeout(send, RETRY_MS); return show(); };
+      // Again later after a failure, and for anything still waiting (saved during this pass).
+      const finish = () => show().then((items) => {
+        sending = false;
+        if (retry || items.some((item) => item.state === "waiting")) setTimeout(send, RETRY_MS);
+      });
       return fetch(script.dataset.hello, { credentials: "same-origin", cache: "no-store" })
         .then((answer) => answer.json().then((body) => ({ ok: answer.ok, body })))
         .then(({ ok, body }) => {
@@ -275,12 +309,27 @@
           return kept().then((items) => items.filter((item) => item.state === "waiting")
             .reduce((done, item) => done.then(() => sendOne(item, body.csrf)), Promise.resolve()));
         })
-        .catch(() => { retry = true; })
+        .catch((error) => { retry = true; console.warn("网格通: not sent, trying again later:", error); })
         .then(finish);
     }
 
     function sendOne(item, csrf) {
-      return item.kind === "step" ? sendStep(item, csrf) : sendReport(item, csrf);
+      return { step: sendStep, patrol: sendPatrol, report: sendReport }[item.kind || "report"](item, csrf);
+    }
+
+    // Once sent, the position leaves the phone too: only the grid's name is kept to show.
+    function sendPatrol(item, csrf) {
+      return fetch(texts.patrolSend, {
+        method: "POST",
+        body: JSON.stringify({ ...item.position, at: item.at }),
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrf, "Idempotency-Key": item.key, "Content-Type": "application/json" },
+      }).then((answer) => answer.json().then((reply) => {
+        const { position, ...rest } = item;
+        if (answer.ok) return keep({ ...rest, state: "sent", grid: reply.grid_name });
+        if (answer.status === 400) return keep({ ...rest, state: "refused", error: reply.detail });
+        throw new Error(reply.detail);
+      }));
     }
 
     function sendStep(item, csrf) {
