@@ -25,3 +25,19 @@ def test_the_policy_lets_the_app_install_and_nothing_else_in(client, people):
     policy = client.get("/field/")["Content-Security-Policy"]
     assert "manifest-src 'self'" in policy and "worker-src 'self'" in policy
     assert "default-src 'none'" in policy
+
+
+def test_sending_needs_the_workers_session_and_checked_values(client, people):
+    assert client.get("/field/hello/").status_code == 401
+    assert client.post(
+        "/field/send/patrol/", "{}", content_type="application/json"
+    ).status_code in (
+        401,
+        403,
+    )  # no session: refused before anything is read (403 is the missing form token)
+    client.force_login(people["grid_worker"])
+    assert "csrf" in client.get("/field/hello/").json()
+    bad = client.post("/field/send/patrol/", '{"lon": "east"}', content_type="application/json")
+    assert bad.status_code == 400 and bad.json()["detail"] == "请检查提交的数据。"
+    empty = client.post("/field/send/report/", {"report": "{}"})
+    assert empty.status_code == 400 and "category" in empty.json()["errors"]
