@@ -104,8 +104,8 @@ def test_reports_saved_without_signal_arrive_once_each_with_their_photos(
         page.click("#field-report button[type=submit]")
         page.wait_for_selector(f".outbox__item:has-text('第{number}处垃圾堆积')")
 
-    page.reload()  # still without signal: the phone kept both
-    assert page.locator(".outbox__item--waiting").count() == 2
+    page.reload()  # still without signal: the phone kept both (listed once IndexedDB is read)
+    page.wait_for_function("document.querySelectorAll('.outbox__item--waiting').length === 2")
     assert not Case.objects.exists()
 
     dropped = []
