@@ -11,6 +11,25 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 
 
+def opened_app(browser, live_server):  # noqa: F811 (the fixture's name)
+    """The grid worker's app on a phone whose position is in their grid, its service worker
+    installed: (context, page)."""
+    lon, lat = IN_FIRST_GRID
+    context = browser.new_context(
+        viewport=PHONE,
+        locale="zh-CN",
+        is_mobile=True,
+        geolocation={"longitude": lon, "latitude": lat},
+        permissions=["geolocation"],
+    )
+    page = context.new_page()
+    page.set_default_timeout(45_000)  # sending retries every 5 s
+    log_in(page, live_server.url, "grid_worker")
+    page.goto(f"{live_server.url}/field/")
+    page.evaluate("navigator.serviceWorker.ready")
+    return context, page
+
+
 @pytest.fixture
 def to_verify(people, rubbish_questions):
     return handled_case(people)
@@ -78,19 +97,7 @@ def test_reports_saved_without_signal_arrive_once_each_with_their_photos(
     from cases.models import Case
     from integrations.models import Intake
 
-    lon, lat = IN_FIRST_GRID
-    context = browser.new_context(
-        viewport=PHONE,
-        locale="zh-CN",
-        is_mobile=True,
-        geolocation={"longitude": lon, "latitude": lat},
-        permissions=["geolocation"],
-    )
-    page = context.new_page()
-    page.set_default_timeout(45_000)  # sending retries every 5 s
-    log_in(page, live_server.url, "grid_worker")
-    page.goto(f"{live_server.url}/field/")
-    page.evaluate("navigator.serviceWorker.ready")
+    context, page = opened_app(browser, live_server)
     context.set_offline(True)
 
     for number, colour in ((1, "red"), (2, "blue")):
@@ -145,12 +152,7 @@ def test_a_verification_saved_without_signal_is_taken_and_one_on_a_case_that_mov
     from cases.models import Case, Status
 
     first, second = handled_case(people, "东头垃圾"), handled_case(people, "西头垃圾")
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", is_mobile=True)
-    page = context.new_page()
-    page.set_default_timeout(45_000)  # sending retries every 5 s
-    log_in(page, live_server.url, "grid_worker")
-    page.goto(f"{live_server.url}/field/")
-    page.evaluate("navigator.serviceWorker.ready")
+    context, page = opened_app(browser, live_server)
     context.set_offline(True)
     page.reload()
 
@@ -187,19 +189,7 @@ def test_a_patrol_checked_in_without_signal_arrives_once_and_the_phone_forgets_t
 ):
     from patrols.models import PatrolCheckIn
 
-    lon, lat = IN_FIRST_GRID
-    context = browser.new_context(
-        viewport=PHONE,
-        locale="zh-CN",
-        is_mobile=True,
-        geolocation={"longitude": lon, "latitude": lat},
-        permissions=["geolocation"],
-    )
-    page = context.new_page()
-    page.set_default_timeout(45_000)  # sending retries every 5 s
-    log_in(page, live_server.url, "grid_worker")
-    page.goto(f"{live_server.url}/field/")
-    page.evaluate("navigator.serviceWorker.ready")
+    context, page = opened_app(browser, live_server)
     context.set_offline(True)
     page.click("#field-patrol")
     page.wait_for_selector(".outbox__item--waiting:has-text('巡查打卡')")
