@@ -6,6 +6,7 @@ from functools import cache
 
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
+from django.urls import reverse
 
 from cases.selectors import by_deadline, cases_awaiting
 from staff.models import Role
@@ -14,8 +15,12 @@ QUEUE_SHOWN = 50
 # The app shell: what the service worker keeps on the phone besides the page itself.
 SHELL_FILES = (
     "wangge/app.css",
+    "vendor/leaflet/leaflet.css",
     "cases/photos.js",
+    "vendor/leaflet/leaflet.js",
+    "territory/map.js",
     "field/field.css",
+    "field/outbox.js",
     "field/field.js",
     "field/icon.svg",
 )
@@ -32,6 +37,22 @@ def queue_of(user):
 
 def shell_urls() -> list[str]:
     return [static(path) for path in SHELL_FILES]
+
+
+def sending_urls() -> dict[str, str]:
+    """Where the phone sends what it kept (the page and the service worker both send)."""
+    return {
+        "hello": reverse("field:hello"),
+        "report": reverse("field:send_report"),
+        "step": reverse("field:send_step", args=["CODE", "ACTION"]),
+        "patrol": reverse("field:send_patrol"),
+    }
+
+
+def kept_fresh_urls() -> list[str]:
+    """What the phone asks afresh whenever it has signal and keeps for when it has not: the
+    queue page, and the map's data (the worker's village and its neighbours, the places)."""
+    return [reverse("field:home"), reverse("territory:grid_map"), reverse("territory:places")]
 
 
 @cache

@@ -23,8 +23,10 @@ from integrations.services import StepConflict
 from patrols.services import PatrolRefused, check_in
 
 from .selectors import (
+    kept_fresh_urls,
     queue_of,
     report_choices,
+    sending_urls,
     shell_urls,
     shell_version,
     steps_of,
@@ -45,6 +47,7 @@ def home(request):
         "synced_at": timezone.localtime(),
         "choices": report_choices(request.user),
         "steps": steps_of(request.user, cases),
+        "sending": sending_urls(),
     }
     return render(request, "field/home.html", context)
 
@@ -77,7 +80,13 @@ def service_worker(request):
     response = render(
         request,
         "field/sw.js",
-        {"version": shell_version(), "page": reverse("field:home"), "shell": shell_urls()},
+        {
+            "version": shell_version(),
+            "fresh": kept_fresh_urls(),
+            "shell": shell_urls(),
+            "outbox": static("field/outbox.js"),
+            "sending_json": json.dumps(sending_urls()),  # addresses only: no text to escape
+        },
         content_type="text/javascript",
     )
     response["Service-Worker-Allowed"] = reverse("field:home")

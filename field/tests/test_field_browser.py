@@ -1,6 +1,8 @@
 """In Chromium on a phone: the grid worker's app installs its service worker, and with the network
 gone it still opens, showing the queue as it was and saying that there is no signal."""
 
+import time
+
 import pytest
 
 from cases.services import take_action
@@ -11,16 +13,17 @@ pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
 
 
-def opened_app(browser, live_server):  # noqa: F811 (the fixture's name)
+def opened_app(browser, live_server, background_sync=True):  # noqa: F811 (the fixture's name)
     """The grid worker's app on a phone whose position is in their grid, its service worker
-    installed: (context, page)."""
+    installed: (context, page). Background sync is allowed, as Chrome allows it by default;
+    without it, only the page sends."""
     lon, lat = IN_FIRST_GRID
     context = browser.new_context(
         viewport=PHONE,
         locale="zh-CN",
         is_mobile=True,
         geolocation={"longitude": lon, "latitude": lat},
-        permissions=["geolocation"],
+        permissions=["geolocation", "background-sync"] if background_sync else ["geolocation"],
     )
     page = context.new_page()
     page.set_default_timeout(45_000)  # sending retries every 5 s
@@ -97,22 +100,38 @@ def test_reports_saved_without_signal_arrive_once_each_with_their_photos(
     from cases.models import Case
     from integrations.models import Intake
 
-    context, page = opened_app(browser, live_server)
+    # The page's sending, whose answers the test can drop (it cannot reach the service worker's).
+    context, page = opened_app(browser, live_server, background_sync=False)
     context.set_offline(True)
 
+    grid = people["grid_worker"].region
+    tapped = {}
     for number, colour in ((1, "red"), (2, "blue")):
         page.click(".field__report summary")
         page.select_option("select[name=category]", "E0101")
-        page.fill("input[name='attr-volume']", "2")
         page.fill("textarea[name=description]", f"第{number}处垃圾堆积")
-        page.click("#field-locate")
-        page.wait_for_selector("#field-place:has-text('已定位')")
+        page.click("#field-report button[type=submit]")  # the phone asks for what is required
+        assert "请回答“估计数量（立方米）”" in page.inner_text("#field-errors")
+        page.fill("input[name='attr-volume']", "2")
+        if number == 1:
+            page.click("#use-location")  # the phone's GPS
+        else:  # a tap on the map of the worker's grids the phone kept
+            page.wait_for_selector("#map[data-ready='1']")
+            page.locator("#map").scroll_into_view_if_needed()
+            box = page.locator("#map").bounding_box()
+            at = page.evaluate(
+                "([lat, lon]) => window.wanggeMap.latLngToContainerPoint([lat, lon])",
+                [grid.centroid_lat + 0.0003, grid.centroid_lon + 0.0002],
+            )
+            page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+            tapped = {"lon": page.input_value("#field-lon"), "lat": page.input_value("#field-lat")}
+        page.wait_for_selector(f"#field-place:has-text('网格：{grid.name}')")
         page.set_input_files("input[name=photos]", small_photo(tmp_path, f"{number}.jpg", colour))
         page.click("#field-report button[type=submit]")
         page.wait_for_selector(f".outbox__item:has-text('第{number}处垃圾堆积')")
 
     page.reload()  # still without signal: the phone kept both (listed once IndexedDB is read)
-    page.wait_for_function("document.querySelectorAll('.outbox__item--waiting').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('.outbox__item--waiting').length === 2")
     assert not Case.objects.exists()
 
     dropped = []
@@ -136,6 +155,8 @@ def test_reports_saved_without_signal_arrive_once_each_with_their_photos(
     cases = list(Case.objects.order_by("pk"))
     assert [case.description for case in cases] == ["第1处垃圾堆积", "第2处垃圾堆积"]
     assert [case.photos.count() for case in cases] == [1, 1]
+    assert [case.grid for case in cases] == [grid, grid]
+    assert (str(cases[1].lon), str(cases[1].lat)) == (tapped["lon"], tapped["lat"])
     assert Intake.objects.filter(idempotency_key=dropped[0]).count() == 1
     for case in cases:
         assert f"已发送：案件{case.code}" in page.inner_text(".field__outbox")
@@ -179,6 +200,11 @@ def test_a_verification_saved_without_signal_is_taken_and_one_on_a_case_that_mov
     assert second.status == Status.HANDLING and not second.timeline.filter(action="verify")
     conflict = page.inner_text(".outbox__item--conflict")
     assert "案件现在是“处置中”" in conflict
+    # The queue is fetched again: the one verified has left it, and so has the one sent back to
+    # its department for rework meanwhile; it no longer offers their steps.
+    page.wait_for_selector(f"#queue li[data-code='{first.code}']", state="detached")
+    assert not page.query_selector(f"#queue li[data-code='{second.code}']")
+    assert "待我办理 (0)" in page.inner_text("#queue-title")
 
 
 def test_a_patrol_checked_in_without_signal_arrives_once_and_the_phone_forgets_the_position(
@@ -213,3 +239,38 @@ def test_a_patrol_checked_in_without_signal_arrives_once_and_the_phone_forgets_t
         })"""
     )
     assert [item["kind"] for item in kept] == ["patrol"] and "position" not in kept[0]
+
+
+def test_a_report_kept_is_sent_by_the_service_worker_after_the_app_was_closed(
+    emptied_timeline,  # noqa: F811
+    live_server,
+    browser,  # noqa: F811
+    people,
+    rubbish_questions,
+):
+    """Background sync: the worker saves a report without signal and closes the app; when the
+    signal returns, the browser wakes the service worker, which sends it with no page open."""
+    from cases.models import Case
+
+    context, page = opened_app(browser, live_server)
+    context.set_offline(True)
+    page.click(".field__report summary")
+    page.select_option("select[name=category]", "E0101")
+    page.fill("input[name='attr-volume']", "1")
+    page.fill("textarea[name=description]", "桥头垃圾，关了应用再发")
+    page.click("#field-report button[type=submit]")
+    page.wait_for_selector(".outbox__item--waiting")
+    page.close()
+    assert not Case.objects.exists()
+
+    context.set_offline(False)
+    for _ in range(60):
+        if Case.objects.exists():
+            break
+        time.sleep(0.5)
+    assert not context.pages  # no page of the app is open
+    assert list(Case.objects.values_list("description", flat=True)) == ["桥头垃圾，关了应用再发"]
+
+    other = context.new_page()  # opened again, the app lists it as sent
+    other.goto(f"{live_server.url}/field/")
+    other.wait_for_selector(f".outbox__item--sent:has-text('{Case.objects.get().code}')")

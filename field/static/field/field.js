@@ -1,10 +1,11 @@
 // 网格通: installs the service worker that keeps the app on the phone; says plainly when the page
-// shown is the one kept from the last time there was signal; and keeps reports on the phone
-// (IndexedDB), each with the key the phone made when it was saved, sending them in order when
-// there is signal: on opening, when the signal returns, and after a failed try. The server files
-// a report once per key, so a report whose answer was lost is sent again without a second case.
+// shown is the one kept from the last time there was signal; keeps reports, steps and patrol
+// check-ins on the phone (outbox.js) and lists them; sends them when there is signal: on opening,
+// when the signal returns and after a failed try, and asks the browser to wake the service worker
+// for it (background sync) where it can, so that they go even if the app is closed first.
 (function () {
   const script = document.currentScript;
+  const { kept, keep, newKey } = window.wanggeOutbox;
   const RETRY_MS = 5000; // after a failed try, while the phone says it has signal
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(script.dataset.worker).catch(() => {});
@@ -18,35 +19,6 @@
   window.addEventListener("online", showSignal);
   window.addEventListener("offline", showSignal);
 
-  // --- the reports kept on the phone -------------------------------------------------------------
-
-  function database() {
-    return new Promise((resolve, reject) => {
-      const opening = indexedDB.open("wangge-field", 1);
-      opening.onupgradeneeded = () => opening.result.createObjectStore("outbox", { keyPath: "key" });
-      opening.onsuccess = () => resolve(opening.result);
-      opening.onerror = () => reject(opening.error);
-    });
-  }
-
-  function store(mode, work) {
-    return database().then((db) => new Promise((resolve, reject) => {
-      const transaction = db.transaction("outbox", mode);
-      const result = work(transaction.objectStore("outbox"));
-      transaction.oncomplete = () => resolve(result && result.result);
-      transaction.onerror = () => reject(transaction.error);
-    }));
-  }
-
-  const kept = () => store("readonly", (outbox) => outbox.getAll())
-    .then((items) => items.sort((a, b) => a.saved - b.saved));
-  const keep = (item) => store("readwrite", (outbox) => outbox.put(item));
-
-  function newKey() {
-    if (crypto.randomUUID) return crypto.randomUUID();
-    return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
-  }
-
   // --- the page ----------------------------------------------------------------------------------
 
   document.addEventListener("DOMContentLoaded", () => {
@@ -54,20 +26,25 @@
     const form = document.getElementById("field-report");
     if (!form || !window.indexedDB) return; // an old browser: the ordinary report form
     const texts = document.getElementById("field-texts").dataset;
+    const urls = JSON.parse(document.getElementById("field-urls").textContent);
     const choices = JSON.parse(document.getElementById("field-choices").textContent);
     const byCode = new Map(choices.categories.map((category) => [category.code, category]));
     const select = form.elements.category;
     const outbox = document.getElementById("outbox");
     const note = document.getElementById("outbox-note");
-    let position = null;
+    const map = document.getElementById("map"); // territory/map.js: a tap or the GPS sets lon, lat
+    const reportBox = document.querySelector(".field__report");
     let sending = false;
 
     const steps = JSON.parse(document.getElementById("field-steps").textContent);
     document.querySelectorAll(".field__queue li[data-code]").forEach((row) => offerSteps(row, steps[row.dataset.code]));
-    document.querySelector(".field__report").hidden = false;
+    reportBox.hidden = false;
+    reportBox.addEventListener("toggle", () => {
+      if (reportBox.open && map) map.dispatchEvent(new Event("wangge:shown"));
+    });
     document.querySelector(".field__patrol").hidden = !navigator.geolocation;
     document.getElementById("field-patrol").addEventListener("click", () => {
-      const place = document.getElementById("field-place");
+      const place = document.getElementById("field-patrol-note");
       navigator.geolocation.getCurrentPosition(
         (found) => keep({
           key: newKey(),
@@ -77,7 +54,7 @@
           at: new Date().toISOString(),
           position: { lon: found.coords.longitude, lat: found.coords.latitude },
           photos: [],
-        }).then(show).then(send),
+        }).then(saved),
         () => { place.textContent = texts.noPosition; },
         { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 },
       );
@@ -125,18 +102,12 @@
       return found;
     }
 
-    document.getElementById("field-locate").addEventListener("click", () => {
-      const place = document.getElementById("field-place");
-      if (!navigator.geolocation) { place.textContent = texts.noPosition; return; }
-      navigator.geolocation.getCurrentPosition(
-        (found) => {
-          position = { lon: found.coords.longitude, lat: found.coords.latitude };
-          place.textContent = texts.located.replace("{metres}", Math.round(found.coords.accuracy));
-        },
-        () => { place.textContent = texts.noPosition; },
-        { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 },
-      );
-    });
+    // The point tapped or taken by GPS; else the centre of the worker's grid.
+    function place() {
+      const lon = parseFloat(form.elements.lon.value);
+      const lat = parseFloat(form.elements.lat.value);
+      return Number.isFinite(lon) && Number.isFinite(lat) ? { lon, lat } : choices.grid || {};
+    }
 
     function shrunk(files) {
       const shrink = window.wanggeShrinkPhoto || ((file) => Promise.resolve(file));
@@ -144,33 +115,31 @@
     }
 
     form.addEventListener("submit", (event) => {
+      if (event.defaultPrevented) return; // map.js refused the point (outside the county)
       event.preventDefault();
       const errors = document.getElementById("field-errors");
       const description = form.elements.description.value.trim();
-      if (!select.value || !description) {
-        errors.textContent = texts.missing;
+      const attributes = answers();
+      // Said now, not hours later when the server refuses it: the questions came with the page.
+      const unanswered = (byCode.get(select.value) || { questions: [] }).questions
+        .find((question) => question.required && !(question.code in attributes));
+      if (!select.value || !description || unanswered) {
+        errors.textContent = unanswered ? texts.answer.replace("{question}", unanswered.question) : texts.missing;
         errors.hidden = false;
         return;
       }
       errors.hidden = true;
-      const place = position || choices.grid || {};
-      const report = {
-        category: select.value,
-        description,
-        lon: place.lon,
-        lat: place.lat,
-        attributes: answers(),
-      };
+      const { lon, lat } = place();
+      const report = { category: select.value, description, lon, lat, attributes };
       shrunk(form.elements.photos.files)
         .then((photos) => keep({ key: newKey(), saved: Date.now(), state: "waiting", report, photos }))
         .then(() => {
           form.reset();
           askQuestions(null);
-          position = null;
-          document.querySelector(".field__report").open = false;
-          return show();
+          if (map) map.dispatchEvent(new Event("wangge:reset"));
+          reportBox.open = false;
         })
-        .then(send);
+        .then(saved);
     });
 
     // The worker's steps on a case of the queue (核查 with its photo, 返工), kept like a report.
@@ -230,7 +199,7 @@
           return;
         }
         shrunk(photos ? photos.files : [])
-          .then((kept) => keep({
+          .then((shrunkPhotos) => keep({
             key: newKey(),
             saved: Date.now(),
             state: "waiting",
@@ -239,17 +208,26 @@
             action: step.action,
             label: step.label,
             inputs: { note: note.value.trim(), expected_status: status },
-            photos: kept,
+            photos: shrunkPhotos,
           }))
-          .then(() => { box.remove(); return show(); })
-          .then(send);
+          .then(() => box.remove())
+          .then(saved);
       });
       row.appendChild(box);
     }
 
+    // A step taken, or refused because the case moved on, changes the queue: the page fetches it
+    // again, whoever sent the step (this page or the service worker).
+    let stepsAnswered = null; // as the page was made: its queue shows them already
+
     function show() {
       return kept().then((items) => {
         render(items);
+        const answered = items
+          .filter((item) => item.kind === "step" && ["sent", "conflict"].includes(item.state))
+          .map((item) => item.key);
+        if (stepsAnswered && answered.some((key) => !stepsAnswered.has(key))) refreshQueue();
+        stepsAnswered = new Set(answered);
         return items;
       });
     }
@@ -291,7 +269,21 @@
       }));
     }
 
-    // In order, one at a time; a report the server refused stays on the phone, said plainly.
+    // Asks the browser to wake the service worker when there is signal, to send what is kept
+    // even if the app is closed by then (Chromium; elsewhere the next opening sends it).
+    function sendInBackground() {
+      if (!("serviceWorker" in navigator)) return;
+      navigator.serviceWorker.ready
+        .then((registration) => registration.sync && registration.sync.register(window.wanggeOutbox.NAME))
+        .catch(() => {});
+    }
+
+    function saved() {
+      sendInBackground();
+      return show().then(send);
+    }
+
+    // What the server refused stays on the phone, said plainly; a failure is tried again later.
     function send() {
       if (sending || !navigator.onLine) return Promise.resolve();
       sending = true;
@@ -301,78 +293,41 @@
         sending = false;
         if (retry || items.some((item) => item.state === "waiting")) setTimeout(send, RETRY_MS);
       });
-      return fetch(script.dataset.hello, { credentials: "same-origin", cache: "no-store" })
-        .then((answer) => answer.json().then((body) => ({ ok: answer.ok, body })))
-        .then(({ ok, body }) => {
-          note.hidden = ok;
-          if (!ok) { note.textContent = texts.login; throw new Error(texts.login); }
-          return kept().then((items) => items.filter((item) => item.state === "waiting")
-            .reduce((done, item) => done.then(() => sendOne(item, body.csrf)), Promise.resolve()));
+      return window.wanggeOutbox.sendAll(urls)
+        .then(() => { note.hidden = true; })
+        .catch((error) => {
+          retry = true;
+          if (error instanceof window.wanggeOutbox.LoggedOut) {
+            note.textContent = texts.login;
+            note.hidden = false;
+          }
+          console.warn("网格通: not sent, trying again later:", error);
         })
-        .catch((error) => { retry = true; console.warn("网格通: not sent, trying again later:", error); })
         .then(finish);
     }
 
-    function sendOne(item, csrf) {
-      return { step: sendStep, patrol: sendPatrol, report: sendReport }[item.kind || "report"](item, csrf);
-    }
-
-    // Once sent, the position leaves the phone too: only the grid's name is kept to show.
-    function sendPatrol(item, csrf) {
-      return fetch(texts.patrolSend, {
-        method: "POST",
-        body: JSON.stringify({ ...item.position, at: item.at }),
-        credentials: "same-origin",
-        headers: { "X-CSRFToken": csrf, "Idempotency-Key": item.key, "Content-Type": "application/json" },
-      }).then((answer) => answer.json().then((reply) => {
-        const { position, ...rest } = item;
-        if (answer.ok) return keep({ ...rest, state: "sent", grid: reply.grid_name });
-        if (answer.status === 400) return keep({ ...rest, state: "refused", error: reply.detail });
-        throw new Error(reply.detail);
-      }));
-    }
-
-    function sendStep(item, csrf) {
-      const body = new FormData();
-      body.append("inputs", JSON.stringify(item.inputs));
-      item.photos.forEach((photo, number) => body.append("photos", photo, photo.name || `photo-${number}.jpg`));
-      const address = texts.stepSend.replace("CODE", item.code).replace("ACTION", item.action);
-      return fetch(address, {
-        method: "POST",
-        body,
-        credentials: "same-origin",
-        headers: { "X-CSRFToken": csrf, "Idempotency-Key": item.key },
-      }).then((answer) => answer.json().then((reply) => {
-        if (answer.ok) return keep({ ...item, state: "sent", status: reply.status, photos: [] });
-        if (answer.status === 409) return keep({ ...item, state: "conflict", error: reply.detail });
-        if (answer.status === 400 || answer.status === 404) {
-          const said = Object.values(reply.errors || {}).flat().join(" ") || reply.detail;
-          return keep({ ...item, state: "refused", error: said });
-        }
-        throw new Error(reply.detail);
-      }));
-    }
-
-    function sendReport(item, csrf) {
-      const body = new FormData();
-      body.append("report", JSON.stringify(item.report));
-      item.photos.forEach((photo, number) => body.append("photos", photo, photo.name || `photo-${number}.jpg`));
-      return fetch(script.dataset.send, {
-        method: "POST",
-        body,
-        credentials: "same-origin",
-        headers: { "X-CSRFToken": csrf, "Idempotency-Key": item.key },
-      }).then((answer) => answer.json().then((reply) => {
-        if (answer.ok) return keep({ ...item, state: "sent", code: reply.code, photos: [] });
-        if (answer.status === 400) {
-          const said = Object.values(reply.errors || {}).flat().join(" ") || reply.detail;
-          return keep({ ...item, state: "refused", error: said });
-        }
-        throw new Error(reply.detail); // not logged in, or the server is not well: try again later
-      }));
+    function refreshQueue() {
+      return fetch(location.pathname, { credentials: "same-origin", cache: "no-store" })
+        .then((answer) => (answer.ok && !answer.redirected ? answer.text() : Promise.reject(new Error(answer.status))))
+        .then((html) => {
+          const page = new DOMParser().parseFromString(html, "text/html");
+          ["#queue-title", "#queue", ".field__status"].forEach((selector) => {
+            const now = page.querySelector(selector);
+            if (now) document.querySelector(selector).replaceWith(document.adoptNode(now));
+          });
+          const offered = JSON.parse(page.getElementById("field-steps").textContent);
+          document.querySelectorAll("#queue li[data-code]").forEach((row) => offerSteps(row, offered[row.dataset.code]));
+          showSignal();
+        })
+        .catch((error) => console.warn("网格通: the queue was not refreshed:", error));
     }
 
     window.addEventListener("online", send);
-    show().then(send);
+    if (typeof BroadcastChannel === "function") {
+      new BroadcastChannel(window.wanggeOutbox.NAME).onmessage = () => show();
+    }
+    window.wanggeOutbox.forgetOldSent().then(show)
+      .then(() => performance.mark("wangge-field-ready")) // the queue and the phone's outbox shown
+      .then(send);
   });
 })();

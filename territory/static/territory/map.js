@@ -3,7 +3,9 @@
  *
  * <div id="map" data-mode="pick" ...>  report form: tap, search or use the location to pick a
  *                                      point, see its grid; the form is not sent without a point
- *                                      inside the county
+ *                                      inside the county. Without data-locate-url (the grid
+ *                                      worker's app, offline) the grid is found among the grids
+ *                                      drawn, and without data-missing-message a point is optional
  * <div id="map" data-mode="case" ...>  case page: the case's point in its grid
  * <div class="map-search">             the place search above either (territory/_map_search.html)
  *
@@ -13,7 +15,9 @@
  * answers 304 while the territory is unchanged.
  *
  * The map object is window.wanggeMap and its grid layers by code window.wanggeGrids;
- * data-ready="1" is set on the element once the first grids are drawn.
+ * data-ready="1" is set on the element once the first grids are drawn. Events on the element:
+ * "wangge:shown" after it was hidden (fits its size and the user's area again), "wangge:reset"
+ * to forget the point picked.
  */
 (function () {
   "use strict";
@@ -406,6 +410,28 @@
       highlight(null);
     }
 
+    /* The grid under a point among those drawn: the grid worker's area, kept on the phone. */
+    function gridAt(lat, lon) {
+      var codes = Object.keys(gridLayers);
+      for (var i = 0; i < codes.length; i++) {
+        if (inGeometry(gridLayers[codes[i]].feature.geometry, lon, lat)) {
+          return codes[i];
+        }
+      }
+      return null;
+    }
+
+    function sayLocally(lat, lon) {
+      var code = gridAt(lat, lon);
+      var note = document.createElement("p");
+      note.className = "locate locate--ok";
+      note.textContent = code
+        ? el.dataset.gridMessage.replace("{grid}", gridLayers[code].feature.properties.name)
+        : el.dataset.unmappedMessage;
+      result.replaceChildren(note);
+      highlight(code);
+    }
+
     pick = function (lat, lon) {
       lat = Math.round(lat * 1e6) / 1e6;
       lon = Math.round(lon * 1e6) / 1e6;
@@ -414,6 +440,10 @@
       point(lat, lon);
       if (!insideCounty(lat, lon)) {
         refuse(el.dataset.outsideMessage);
+        return;
+      }
+      if (!el.dataset.locateUrl) {
+        sayLocally(lat, lon);
         return;
       }
       // An exact point is personal data: it goes in the request body, never in a query string
@@ -444,7 +474,7 @@
         var lat = parseFloat(latInput.value);
         var message = null;
         if (!isFinite(lon) || !isFinite(lat)) {
-          message = el.dataset.missingMessage;
+          message = el.dataset.missingMessage || null;
         } else if (!insideCounty(lat, lon)) {
           message = el.dataset.outsideMessage;
         }
@@ -478,6 +508,17 @@
       });
     }
 
+    el.addEventListener("wangge:reset", function () {
+      lonInput.value = "";
+      latInput.value = "";
+      if (marker) {
+        map.removeLayer(marker);
+        marker = null;
+      }
+      result.replaceChildren();
+      highlight(null);
+    });
+
     // A form sent back with errors keeps its point: show it again.
     if (lonInput.value && latInput.value) {
       pick(parseFloat(latInput.value), parseFloat(lonInput.value));
@@ -487,6 +528,16 @@
   }
 
   var picked = mode === "pick" ? setupPicking() : null;
+
+  // A map drawn while hidden (in a closed <details>) has no size: measure again once shown.
+  el.addEventListener("wangge:shown", function () {
+    map.invalidateSize(NOW);
+    var area = homeBounds();
+    if (area && !marker) {
+      map.fitBounds(area, NOW);
+    }
+    scheduleLabels();
+  });
 
   /* --- place search --------------------------------------------------------------------- */
 
