@@ -40,8 +40,23 @@
     document.querySelectorAll(".field__queue li[data-code]").forEach((row) => offerSteps(row, steps[row.dataset.code]));
     reportBox.hidden = false;
     reportBox.addEventListener("toggle", () => {
-      if (reportBox.open && map) map.dispatchEvent(new Event("wangge:shown"));
+      if (!reportBox.open || !map) return;
+      if (map.dataset.loading) map.dispatchEvent(new Event("wangge:shown"));
+      else loadMap();
     });
+
+    // The map (Leaflet, territory/map.js) loads when the form is first opened, not with the
+    // queue: the queue shows sooner on a slow phone. The service worker keeps both scripts.
+    function loadMap() {
+      map.dataset.loading = "1";
+      map.dataset.scripts.split(" ").reduce((loaded, address) => loaded.then(() => new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = address;
+        script.onload = resolve;
+        script.onerror = reject;
+        document.head.appendChild(script);
+      })), Promise.resolve()).catch(() => map.classList.add("map--failed"));
+    }
     document.querySelector(".field__patrol").hidden = !navigator.geolocation;
     document.getElementById("field-patrol").addEventListener("click", () => {
       const place = document.getElementById("field-patrol-note");
