@@ -89,15 +89,15 @@ def small_photo(tmp_path, name: str, colour: str) -> str:
     return str(path)
 
 
-def test_reports_saved_without_signal_arrive_once_each_with_their_photos(
+def test_two_reports_and_a_verification_saved_without_signal_arrive_once_each_with_photos(
     emptied_timeline,  # noqa: F811
     live_server,
     browser,  # noqa: F811
     people,
-    rubbish_questions,
+    to_verify,
     tmp_path,
 ):
-    from cases.models import Case
+    from cases.models import Case, Status
     from integrations.models import Intake
 
     # The page's sending, whose answers the test can drop (it cannot reach the service worker's).
@@ -129,10 +129,16 @@ def test_reports_saved_without_signal_arrive_once_each_with_their_photos(
         page.set_input_files("input[name=photos]", small_photo(tmp_path, f"{number}.jpg", colour))
         page.click("#field-report button[type=submit]")
         page.wait_for_selector(f".outbox__item:has-text('第{number}处垃圾堆积')")
+    row = page.locator(f"#queue li[data-code='{to_verify.code}']")
+    row.locator("button[data-action=verify]").click()
+    row.locator("textarea[name=note]").fill("现场已清理")
+    row.locator("input[name=photos]").set_input_files(small_photo(tmp_path, "3.jpg", "green"))
+    row.locator(".field__step button[type=submit]").click()
+    page.wait_for_selector(".outbox__item:has-text('现场已清理')")
 
-    page.reload()  # still without signal: the phone kept both (listed once IndexedDB is read)
-    page.wait_for_function("() => document.querySelectorAll('.outbox__item--waiting').length === 2")
-    assert not Case.objects.exists()
+    page.reload()  # still without signal: the phone kept all three (listed once IndexedDB is read)
+    page.wait_for_function("() => document.querySelectorAll('.outbox__item--waiting').length === 3")
+    assert list(Case.objects.all()) == [to_verify]
 
     dropped = []
 
@@ -150,9 +156,9 @@ def test_reports_saved_without_signal_arrive_once_each_with_their_photos(
     page.wait_for_function("() => window.navigator.onLine")
     page.wait_for_function("() => document.querySelectorAll('.outbox__item--waiting').length < 2")
     page.evaluate("window.dispatchEvent(new Event('online'))")  # the next try, without waiting
-    page.wait_for_function("() => document.querySelectorAll('.outbox__item--sent').length == 2")
+    page.wait_for_function("() => document.querySelectorAll('.outbox__item--sent').length == 3")
 
-    cases = list(Case.objects.order_by("pk"))
+    cases = list(Case.objects.exclude(pk=to_verify.pk).order_by("pk"))
     assert [case.description for case in cases] == ["第1处垃圾堆积", "第2处垃圾堆积"]
     assert [case.photos.count() for case in cases] == [1, 1]
     assert [case.grid for case in cases] == [grid, grid]
@@ -160,6 +166,10 @@ def test_reports_saved_without_signal_arrive_once_each_with_their_photos(
     assert Intake.objects.filter(idempotency_key=dropped[0]).count() == 1
     for case in cases:
         assert f"已发送：案件{case.code}" in page.inner_text(".field__outbox")
+    verified = Case.objects.get(pk=to_verify.pk)
+    assert verified.status == Status.VERIFIED
+    assert verified.timeline.filter(action="verify").count() == 1
+    assert verified.photos.filter(stage=Status.VERIFIED).count() == 1
 
 
 def test_a_verification_saved_without_signal_is_taken_and_one_on_a_case_that_moved_on_is_not(
