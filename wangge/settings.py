@@ -155,6 +155,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # begins, so two writers queue on busy_timeout instead of failing with "database is locked".
     # Django's backend, with writers that queue for their turn instead of sleeping (wangge/sqlite).
     DATABASES["default"]["ENGINE"] = "wangge.sqlite"
+    # The tests' database in memory, named so outright: pytest-django then leaves it alone when
+    # the tests run in several processes (each has its own memory), as it does for Django's own
+    # SQLite engine.
+    DATABASES["default"]["TEST"] = {"NAME": ":memory:"}
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
@@ -175,7 +179,7 @@ elif TESTING:
     DATABASES["rollup"] = {
         **DATABASES["default"],
         "NAME": f"{DATABASES['default']['NAME']}_rollup",
-        "TEST": {"NAME": None},
+        "TEST": {"NAME": ":memory:" if DATABASES["default"]["ENGINE"] == "wangge.sqlite" else None},
     }
 DATABASE_ROUTERS = ["rollup.router.RollupRouter"]
 
