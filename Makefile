@@ -38,9 +38,12 @@ demo-data: setup
 	$(PY) manage.py migrate -v 0
 	$(PY) manage.py load_demo --cases $(DEMO_CASES)
 
+# One test process per core (pytest-xdist; each has its own test database): TEST_WORKERS=0 runs
+# them in this process.
+TEST_WORKERS ?= auto
 test: setup
 	$(PY) manage.py makemigrations --check --dry-run -v 0
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # Benchmarks beside their raw baselines; writes docs/performance.md (BENCH_SCALE=0.05 for a quick run).
 bench: setup
