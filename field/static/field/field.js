@@ -59,7 +59,7 @@
     }
     document.querySelector(".field__patrol").hidden = !navigator.geolocation;
     document.getElementById("field-patrol").addEventListener("click", () => {
-      const place = document.getElementById("field-patrol-note");
+      const problem = document.getElementById("field-patrol-note");
       navigator.geolocation.getCurrentPosition(
         (found) => keep({
           key: newKey(),
@@ -70,7 +70,7 @@
           position: { lon: found.coords.longitude, lat: found.coords.latitude },
           photos: [],
         }).then(saved),
-        () => { place.textContent = texts.noPosition; },
+        () => { problem.textContent = texts.noPosition; },
         { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 },
       );
     });
